@@ -1,0 +1,121 @@
+// Everything a redaction workflow carries: references only (ids, offsets, last 4, brand,
+// keyed fingerprint). Ticket text never enters workflow state, history or results.
+
+export type RequestSource = 'agent' | 'detection' | 'backfill';
+export type RedactionMode = 'claim' | 'auto';
+
+/** One trigger for a ticket: a webhook delivery, an agent's macro, or a backfill hit. */
+export interface RedactionRequest {
+  /** Idempotency key: a webhook invocation id, or `comment:<id>` for comment events. */
+  deliveryId: string;
+  source: RequestSource;
+  /** Zendesk user id of the agent who asked, when an agent asked. */
+  requestedBy?: number;
+  /** The comment that triggered the request, if known. */
+  commentId?: number;
+  /** File names the agent named (already masked of card digits by the caller). */
+  attachmentNames?: string[];
+}
+
+export interface CardFindingRef {
+  /** Comment id, or null when the card number is in the ticket subject. */
+  commentId: number | null;
+  start: number;
+  end: number;
+  last4: string;
+  brand: string;
+  /** Keyed HMAC of the digits: lets an activity re-find the number without us storing it. */
+  fingerprint: string;
+  withCvv: boolean;
+}
+
+export interface AttachmentRef {
+  commentId: number;
+  attachmentId: number;
+  /** Masked file name, safe to show. */
+  fileName: string;
+  /** Why it is part of the request. */
+  reason: 'named_by_agent' | 'card_number_in_name';
+}
+
+export interface Detection {
+  findings: CardFindingRef[];
+  attachments: AttachmentRef[];
+  /** Agent-named files that matched no attachment on the ticket. */
+  unmatchedAttachmentNames: string[];
+  /** True when the ticket mentions card endings (e.g. "ending 1234") but no full number. */
+  last4Only: boolean;
+  /** Target ticket of an internal note such as "merge into #123". */
+  mergeTarget?: number;
+  ticketStatus: string;
+}
+
+export interface Claim {
+  slackUserId: string;
+  /** Display name, if known, for notes. */
+  name?: string;
+  source?: 'slack' | 'cli' | 'test';
+}
+
+export type Stage =
+  | 'waiting_for_request'
+  | 'detecting'
+  | 'opening_child_ticket'
+  | 'awaiting_claim'
+  | 'redacting'
+  | 'verifying'
+  | 'merging'
+  | 'documenting'
+  | 'done';
+
+export type Outcome =
+  | 'redacted'
+  | 'redacted_and_merged'
+  | 'redacted_merge_skipped'
+  | 'denied_last4_only'
+  | 'denied_not_card_data'
+  | 'no_card_data'
+  | 'ticket_not_found'
+  | 'verification_failed';
+
+export interface RedactionStatus {
+  ticketId: number;
+  stage: Stage;
+  outcome?: Outcome;
+  last4: string[];
+  attachments: string[];
+  claimedBy?: string;
+  childTicketId?: number;
+  mergeTarget?: number;
+  remindersSent: number;
+  requests: number;
+  /** Human-readable detail for the outcome (never ticket text). */
+  detail?: string;
+}
+
+export interface RedactionSettings {
+  mode: RedactionMode;
+  /** Time without a claim before a reminder; a second such period escalates. */
+  claimReminderAfter: string;
+  /** Slack mention for escalations, e.g. `<!subteam^S0123>` or `<@U0123>`. */
+  escalationMention?: string;
+  doneEmoji: string;
+  /** Redaction passes before verification fails loudly. */
+  maxRedactionPasses: number;
+  /** Interval between merge job polls. */
+  mergePollInterval: string;
+  mergePollLimit: number;
+}
+
+export interface RedactionWorkflowInput {
+  ticketId: number;
+  settings: RedactionSettings;
+  /** Requests carried over by continue-as-new. */
+  pending?: RedactionRequest[];
+  seenDeliveryIds?: string[];
+}
+
+export interface ClaimResult {
+  claimedBy: string;
+  childTicketId?: number;
+}
