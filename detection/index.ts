@@ -1,0 +1,580 @@
+/**
+ * Card-number (PAN) detection. Pure: no I/O, no allocation per scanned character.
+ * Rules and their reasons: detection/README.md.
+ */
+import { brandOf, type Brand } from './brands';
+import { DIGIT_CLASS, DIGIT_VALUE } from './digits';
+
+export type { Brand } from './brands';
+
+export interface CardFinding {
+  kind: 'pan';
+  /** JavaScript string indices into the input; the span covers the PAN with its inner separators. */
+  start: number;
+  end: number;
+  last4: string;
+  brand: Brand;
+  /** A card verification code written right after the PAN (sensitive authentication data). */
+  cvv?: { start: number; end: number };
+}
+
+export interface DetectOptions {
+  /** Treat input as HTML: skip tags/attributes, decode entities; offsets still index the raw HTML. */
+  html?: boolean;
+  /** Accept UnionPay PANs (62…, 81…) that fail Luhn; some real UnionPay cards do. Default false. */
+  unionPayLuhnExempt?: boolean;
+}
+
+// Separator kinds between digit groups.
+const SEP_SPACE = 1;
+const SEP_DASH = 2;
+const SEP_DOT = 3;
+const SEP_LINE = 4;
+
+const MAX_GROUPS = 32;
+const MAX_DIGITS = 512;
+/** How far back to look for a URL scheme in front of a number. */
+const URL_LOOKBACK = 2048;
+
+// Every PAN layout we accept contains a group of ≥4 digits, so the scan only stops at 4-digit runs
+// and walks back for shorter leading groups. Much faster than stopping at every digit.
+const CANDIDATE = new RegExp(`${DIGIT_CLASS}{4}`, 'g');
+
+// What may follow a PAN before a CVV: an optional expiry (never absorbed), then an optional keyword.
+const D = DIGIT_CLASS;
+const CVV_AFTER = new RegExp(
+  `[ \\t\\u00a0,;]*(?:[-\\u2013/|][ \\t\\u00a0]*)?` +
+    `((?:(?:exp(?:iry|ires|iration)?|valid(?: thru| until)?)[ \\t\\u00a0.:]*)?${D}{1,2} ?[/.\\-] ?(?:${D}{4}|${D}{2})(?!${D})` +
+    `[ \\t\\u00a0,;]*(?:[-\\u2013/|][ \\t\\u00a0]*)?)?` +
+    `((?:cvv2?|cvc2?|cid|csc|cav2|security code|sec(?:urity)?\\.? code)[ \\t\\u00a0.:#=\\-]*)?` +
+    `(${D}{3,4})(?!${D}|[/.,:\\-]${D})`,
+  'iy',
+);
+
+// Words that may be glued to the front of a number ("cc4111…", "CARD4111…").
+const LEAD_KEYWORDS = new Set([
+  'cc', 'ccn', 'ccno', 'card', 'cardno', 'cardnum', 'cardnumber', 'creditcard', 'debitcard', 'credit', 'debit',
+  'visa', 'amex', 'mc', 'mastercard', 'discover', 'jcb', 'maestro', 'diners', 'unionpay', 'pan', 'no', 'nr', 'num',
+  'number',
+]);
+// Words that may be glued to the end of a number ("…1111exp06/17", "…1111cvv123").
+const TRAIL_KEYWORD = /^(?:ex|cvv|cvc|cid|csc|valid|thru)/i;
+// A number right after one of these words is an identifier of another kind.
+const NOT_CARD_WORDS = new Set([
+  'imei', 'imeisv', 'meid', 'esn', 'iccid', 'imsi', 'sim', 'serial', 'sn', 'isbn', 'issn', 'ean', 'upc', 'gtin',
+  'tracking', 'awb', 'iban', 'phone', 'tel', 'telephone', 'fax', 'mobile', 'mob', 'cell', 'whatsapp', 'order',
+  'invoice', 'ticket', 'ref', 'reference', 'account', 'acct', 'routing', 'aba', 'swift', 'bic', 'arn', 'rrn',
+]);
+
+const LETTER = /\p{L}/u;
+
+function isSpaceLike(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xa0 || c === 0x2007 || c === 0x2009 || c === 0x202f || c === 0x3000;
+}
+function isDash(c: number): boolean {
+  return c === 45 || (c >= 0x2010 && c <= 0x2014) || c === 0x2212 || c === 0xff0d;
+}
+function isWordChar(c: number): boolean {
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return LETTER.test(String.fromCharCode(c));
+}
+
+/** Reused scratch state for one scan; a run is digit groups joined by separators. */
+class Run {
+  readonly gStart = new Int32Array(MAX_GROUPS);
+  readonly gEnd = new Int32Array(MAX_GROUPS);
+  readonly gLen = new Int32Array(MAX_GROUPS);
+  /** Index into `digits` of each group's first digit. */
+  readonly gDigit = new Int32Array(MAX_GROUPS);
+  /** Separator kind in front of each group (0 for the first). */
+  readonly gSep = new Int8Array(MAX_GROUPS);
+  readonly digits = new Uint8Array(MAX_DIGITS);
+  n = 0;
+  /** Position just after the last group, where scanning resumes. */
+  end = 0;
+}
+
+class Scanner {
+  private readonly run = new Run();
+  private readonly findings: CardFinding[] = [];
+  /** HTML mode: position up to which markup has been classified; always in text state. */
+  private htmlCursor = 0;
+  private sepKind = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly html: boolean,
+    private readonly unionPayLuhnExempt: boolean,
+  ) {}
+
+  scan(): CardFinding[] {
+    const text = this.text;
+    const re = new RegExp(CANDIDATE.source, 'g');
+    let floor = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      let at = m.index;
+      if (this.html) {
+        const resume = this.markupResume(at);
+        if (resume >= 0) {
+          re.lastIndex = resume;
+          continue;
+        }
+      }
+      // The leftmost 4-digit match may sit inside a longer group.
+      while (at > floor && DIGIT_VALUE[text.charCodeAt(at - 1)]! >= 0) at--;
+      let start = this.walkBack(at, floor);
+      this.build(start);
+      if (this.run.end <= at) {
+        start = at;
+        this.build(start);
+      }
+      this.evaluate();
+      floor = this.run.end;
+      re.lastIndex = floor;
+    }
+    return this.findings;
+  }
+
+  /** Earliest digit from which separator-joined groups lead to `at`. */
+  private walkBack(at: number, floor: number): number {
+    const text = this.text;
+    let start = at;
+    for (let hops = 0; hops < 8; hops++) {
+      let p = start;
+      let budget = 12;
+      while (p > floor && budget > 0) {
+        const c = text.charCodeAt(p - 1);
+        if (isSpaceLike(c) || isDash(c) || c === 46 || c === 10 || c === 13) {
+          p--;
+          budget--;
+        } else if (this.html && c === 59 /* ; */) {
+          const amp = text.lastIndexOf('&', p - 1);
+          if (amp < 0 || p - amp > 10) break;
+          p = amp;
+          budget -= 2;
+        } else if (this.html && c === 62 /* > */) {
+          const lt = text.lastIndexOf('<', p - 1);
+          if (lt < 0 || p - lt > 40) break;
+          p = lt;
+          budget -= 2;
+        } else break;
+      }
+      if (p === start || p <= floor || DIGIT_VALUE[text.charCodeAt(p - 1)]! < 0) break;
+      while (p > floor && DIGIT_VALUE[text.charCodeAt(p - 1)]! >= 0) p--;
+      start = p;
+    }
+    return start;
+  }
+
+  /** Reads digit groups and separators from `start` into this.run. */
+  private build(start: number): void {
+    const text = this.text;
+    const len = text.length;
+    const run = this.run;
+    let n = 0;
+    let nd = 0;
+    let p = start;
+    let sep = 0;
+    for (;;) {
+      run.gStart[n] = p;
+      run.gDigit[n] = nd;
+      run.gSep[n] = sep;
+      let v: number;
+      while (p < len && (v = DIGIT_VALUE[text.charCodeAt(p)]!) >= 0) {
+        if (nd < MAX_DIGITS) run.digits[nd] = v;
+        nd++;
+        p++;
+      }
+      run.gEnd[n] = p;
+      run.gLen[n] = nd - run.gDigit[n]!;
+      n++;
+      if (n >= MAX_GROUPS || nd >= MAX_DIGITS) break;
+      const q = this.readSeparator(p);
+      if (q < 0 || q >= len || DIGIT_VALUE[text.charCodeAt(q)]! < 0) break;
+      if (this.html && this.markupResume(q) >= 0) break;
+      sep = this.sepKind;
+      p = q;
+    }
+    run.n = n;
+    run.end = p;
+  }
+
+  /** End of the separator starting at p (kind in this.sepKind), or -1. */
+  private readSeparator(p: number): number {
+    const text = this.text;
+    const len = text.length;
+    let spaces = 0;
+    let dash = 0;
+    let dot = 0;
+    let line = 0;
+    let q = p;
+    for (let steps = 0; steps < 10 && q < len; steps++) {
+      const c = text.charCodeAt(q);
+      if (isSpaceLike(c)) {
+        spaces++;
+        q++;
+      } else if (c === 10 || c === 13) {
+        if (this.html) {
+          spaces++; // a raw newline in HTML source is just whitespace
+          q++;
+          continue;
+        }
+        if (line) break;
+        line = 1;
+        q += c === 13 && text.charCodeAt(q + 1) === 10 ? 2 : 1;
+      } else if (isDash(c)) {
+        if (dash) break;
+        dash = 1;
+        q++;
+      } else if (c === 46 || c === 0xff0e) {
+        if (dot) break;
+        dot = 1;
+        q++;
+      } else if (this.html && c === 38 /* & */) {
+        const kind = this.entityKind(q);
+        if (kind === 0) break;
+        if (kind === SEP_DASH) {
+          if (dash) break;
+          dash = 1;
+        } else spaces++;
+        q = text.indexOf(';', q) + 1;
+      } else if (this.html && c === 60 /* < */) {
+        const kind = this.tagKind(q);
+        if (kind === 0) break;
+        if (kind === SEP_LINE) {
+          if (line) break;
+          line = 1;
+        }
+        q = this.markupEnd(q);
+      } else break;
+    }
+    if (q === p) return -1;
+    if (dot && (spaces || dash || line)) return -1;
+    if (spaces > 4) return -1;
+    this.sepKind = line ? SEP_LINE : dot ? SEP_DOT : dash ? SEP_DASH : SEP_SPACE;
+    return q;
+  }
+
+  /** Separator kind of an HTML entity at p, or 0 when it is not a separator. */
+  private entityKind(p: number): number {
+    const text = this.text;
+    const semi = text.indexOf(';', p);
+    if (semi < 0 || semi - p > 9) return 0;
+    const name = text.slice(p + 1, semi).toLowerCase();
+    switch (name) {
+      case 'nbsp': case 'ensp': case 'emsp': case 'thinsp': case '#32': case '#x20': case '#160': case '#xa0':
+      case '#8239': case '#x202f': case '#8201': case '#x2009':
+        return SEP_SPACE;
+      case 'ndash': case 'mdash': case 'minus': case 'hyphen': case 'dash': case '#45': case '#x2d': case '#8211':
+      case '#x2013': case '#8208': case '#x2010': case '#8209': case '#x2011':
+        return SEP_DASH;
+      default:
+        return 0;
+    }
+  }
+
+  /** Separator kind of the tag at p: line break for <br> and block tags, space for inline tags, else 0. */
+  private tagKind(p: number): number {
+    const text = this.text;
+    let q = p + 1;
+    if (text.charCodeAt(q) === 47 /* / */) q++;
+    let e = q;
+    while (e < text.length && e - q < 10) {
+      const c = text.charCodeAt(e) | 0x20;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57 && e > q)) e++;
+      else break;
+    }
+    switch (text.slice(q, e).toLowerCase()) {
+      case 'br': case 'p': case 'div': case 'li': case 'tr': case 'td': case 'th': case 'h1': case 'h2': case 'h3':
+      case 'h4': case 'h5': case 'h6': case 'blockquote': case 'pre':
+        return SEP_LINE;
+      case 'span': case 'b': case 'strong': case 'i': case 'em': case 'u': case 'font': case 'small': case 'code':
+      case 'mark': case 'wbr':
+        return SEP_SPACE;
+      default:
+        return 0;
+    }
+  }
+
+  /** HTML: if pos lies inside markup (tag, comment, script/style), where text resumes; else -1. */
+  private markupResume(pos: number): number {
+    const text = this.text;
+    if (pos < this.htmlCursor) return -1;
+    for (;;) {
+      const lt = text.indexOf('<', this.htmlCursor);
+      if (lt < 0 || lt > pos) {
+        this.htmlCursor = pos;
+        return -1;
+      }
+      const end = this.markupEnd(lt);
+      if (pos < end) return end;
+      this.htmlCursor = end;
+    }
+  }
+
+  /** End (exclusive) of the markup starting with '<' at lt; lt+1 when the '<' is literal text. */
+  private markupEnd(lt: number): number {
+    const text = this.text;
+    const len = text.length;
+    const next = text.charCodeAt(lt + 1);
+    if (next === 33 /* ! */) {
+      if (text.startsWith('<!--', lt)) {
+        const close = text.indexOf('-->', lt + 4);
+        return close < 0 ? len : close + 3;
+      }
+    } else if (next !== 47 && !((next | 0x20) >= 97 && (next | 0x20) <= 122)) {
+      return lt + 1;
+    }
+    let q = lt + 1;
+    let quote = 0;
+    while (q < len) {
+      const c = text.charCodeAt(q);
+      if (quote) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 62) break;
+      q++;
+    }
+    const tagEnd = q < len ? q + 1 : len;
+    // Script and style bodies are not text.
+    const name = text.slice(lt + 1, Math.min(lt + 7, len)).toLowerCase();
+    if (name.startsWith('script') || name.startsWith('style')) {
+      const close = text.toLowerCase().indexOf(name.startsWith('script') ? '</script' : '</style', tagEnd);
+      if (close < 0) return len;
+      const gt = text.indexOf('>', close);
+      return gt < 0 ? len : gt + 1;
+    }
+    return tagEnd;
+  }
+
+  /** Finds PANs among the groups of this.run. */
+  private evaluate(): void {
+    const run = this.run;
+    const text = this.text;
+    let n = run.n;
+    if (run.gDigit[n - 1]! + run.gLen[n - 1]! < 12) return;
+    const start = run.gStart[0]!;
+    if (!this.leadOk(start)) return;
+
+    // An expiry after the PAN is not part of it: "… 1111 12/25", "… 1111 12-25".
+    const after = run.end < text.length ? text.charCodeAt(run.end) : 0;
+    if (n > 1 && (after === 47 || after === 0xff0f) && run.gLen[n - 1]! <= 2 && run.gSep[n - 1] !== SEP_DOT) {
+      n--;
+    } else if (
+      n > 2 &&
+      run.gLen[n - 2]! <= 2 &&
+      (run.gLen[n - 1] === 2 || run.gLen[n - 1] === 4) &&
+      (run.gSep[n - 1] === SEP_DASH || run.gSep[n - 1] === SEP_DOT) &&
+      run.gSep[n - 2] !== run.gSep[n - 1] &&
+      this.groupValue(n - 2) >= 1 &&
+      this.groupValue(n - 2) <= 12
+    ) {
+      n -= 2;
+    }
+    // A trailing group glued to letters belongs to another token ("…1234abc"), unless it is "exp"/"cvv".
+    let lastUsable = n - 1;
+    if (n === run.n && run.end < text.length && isWordChar(after) && !this.trailKeyword(run.end)) lastUsable--;
+    if (lastUsable < 0 || run.gDigit[lastUsable]! + run.gLen[lastUsable]! < 12) return;
+
+    let i = 0;
+    while (i <= lastUsable) {
+      // Mid-run windows only start after whitespace or a line break, so "0.5309…", "112-4567890-…" stay whole.
+      if (i > 0 && run.gSep[i] !== SEP_SPACE && run.gSep[i] !== SEP_LINE) {
+        i++;
+        continue;
+      }
+      const j = this.bestWindow(i, lastUsable);
+      if (j < 0) {
+        i++;
+        continue;
+      }
+      const finding = this.finding(i, j);
+      // A bare 3–4 digit group closing the run right after the PAN is its CVV.
+      const k = j + 1;
+      if (
+        k === n - 1 &&
+        k <= lastUsable &&
+        (run.gLen[k] === 3 || run.gLen[k] === 4) &&
+        (run.gSep[k] === SEP_SPACE || run.gSep[k] === SEP_DASH)
+      ) {
+        finding.cvv = { start: run.gStart[k]!, end: run.gEnd[k]! };
+        i = k + 1;
+      } else {
+        if (k >= n) this.cvvAfter(finding);
+        i = k;
+      }
+      this.findings.push(finding);
+    }
+  }
+
+  /** Last group of the best PAN window starting at group i, or -1. */
+  private bestWindow(i: number, last: number): number {
+    const run = this.run;
+    let total = 0;
+    let lines = 0;
+    let best = -1;
+    let bestLong = -1;
+    for (let j = i; j <= last; j++) {
+      total += run.gLen[j]!;
+      if (total > 19) break;
+      if (j > i) {
+        if (run.gSep[j] === SEP_LINE && ++lines > 1) break;
+        // Card layouts (4-4-4-4, 4-6-5, 4-6-4, …) have no short inner groups; phone numbers and dates do.
+        const inner = j - 1;
+        if (inner > i && run.gLen[inner]! < 3 && run.gSep[inner] !== SEP_LINE && run.gSep[j] !== SEP_LINE) break;
+      }
+      if (total < 12) continue;
+      if (j > i && run.gLen[i]! < 4 && run.gSep[i + 1] !== SEP_LINE) break;
+      if (this.valid(run.gDigit[i]!, total)) {
+        // Prefer "PAN + short trailing group" over one long PAN that swallows a CVV.
+        bestLong = best;
+        best = j;
+      }
+    }
+    if (best > i && bestLong === best - 1 && run.gLen[best]! <= 3) return bestLong;
+    return best;
+  }
+
+  private valid(from: number, length: number): boolean {
+    const digits = this.run.digits;
+    if (from + length > MAX_DIGITS) return false;
+    const six = digits[from]! * 100000 + digits[from + 1]! * 10000 + digits[from + 2]! * 1000 +
+      digits[from + 3]! * 100 + digits[from + 4]! * 10 + digits[from + 5]!;
+    const brand = brandOf(six, length);
+    if (brand === undefined) return false;
+    if (brand === 'unionpay' && this.unionPayLuhnExempt) return true;
+    let sum = 0;
+    let double = false;
+    for (let k = from + length - 1; k >= from; k--) {
+      let d = digits[k]!;
+      if (double) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+      double = !double;
+    }
+    return sum % 10 === 0;
+  }
+
+  private finding(i: number, j: number): CardFinding {
+    const run = this.run;
+    const from = run.gDigit[i]!;
+    const length = run.gDigit[j]! + run.gLen[j]! - from;
+    const d = run.digits;
+    const six = d[from]! * 100000 + d[from + 1]! * 10000 + d[from + 2]! * 1000 + d[from + 3]! * 100 +
+      d[from + 4]! * 10 + d[from + 5]!;
+    const e = from + length;
+    return {
+      kind: 'pan',
+      start: run.gStart[i]!,
+      end: run.gEnd[j]!,
+      last4: `${d[e - 4]}${d[e - 3]}${d[e - 2]}${d[e - 1]}`,
+      brand: brandOf(six, length)!,
+    };
+  }
+
+  private groupValue(g: number): number {
+    const run = this.run;
+    let v = 0;
+    for (let k = run.gDigit[g]!, e = k + run.gLen[g]!; k < e; k++) v = v * 10 + run.digits[k]!;
+    return v;
+  }
+
+  /** "… exp 12/25 cvv 123" after a PAN: record the CVV, never the expiry. */
+  private cvvAfter(finding: CardFinding): void {
+    const text = this.text;
+    let p = finding.end;
+    // Glued "…1111cvv123" / "…1111exp06/17".
+    CVV_AFTER.lastIndex = p;
+    const m = CVV_AFTER.exec(text);
+    if (m === null || (m[1] === undefined && m[2] === undefined)) return;
+    p = m.index + m[0].length;
+    if (p < text.length && isWordChar(text.charCodeAt(p))) return;
+    finding.cvv = { start: p - m[3]!.length, end: p };
+  }
+
+  /** Whether what precedes a run lets it be a card number. */
+  private leadOk(start: number): boolean {
+    const text = this.text;
+    if (start === 0) return true;
+    const c = text.charCodeAt(start - 1);
+    // "+44 …" is a phone number; "/…" is a path.
+    if (c === 43 || c === 47 || c === 92) return false;
+    if (this.html && c === 59 && (text.endsWith('&#43;', start) || text.endsWith('&plus;', start))) return false;
+    if (isWordChar(c)) {
+      const word = this.wordBefore(start);
+      return LEAD_KEYWORDS.has(word) && !this.inUrl(start);
+    }
+    // The word just before, skipping ": # =" and spaces: "IMEI: 3569…", "tracking # 1Z…".
+    let p = start - 1;
+    let budget = 4;
+    while (p >= 0 && budget-- > 0) {
+      const ch = text.charCodeAt(p);
+      if (isSpaceLike(ch) || ch === 58 || ch === 35 || ch === 61 || ch === 46 || ch === 45) p--;
+      else break;
+    }
+    if (p >= 0 && p < start - 1 && isWordChar(text.charCodeAt(p)) && NOT_CARD_WORDS.has(this.wordBefore(p + 1))) {
+      return false;
+    }
+    if (p >= 0 && text.charCodeAt(p) === 43 /* "+ 44" */) return false;
+    return !this.inUrl(start);
+  }
+
+  /** Lower-cased letters ending at `end` (at most 16). */
+  private wordBefore(end: number): string {
+    const text = this.text;
+    let p = end;
+    while (p > 0 && end - p < 16 && isWordChar(text.charCodeAt(p - 1))) p--;
+    return text.slice(p, end).toLowerCase();
+  }
+
+  private trailKeyword(pos: number): boolean {
+    return TRAIL_KEYWORD.test(this.text.slice(pos, pos + 5));
+  }
+
+  /** Whether the non-space token containing `start` is a URL. */
+  private inUrl(start: number): boolean {
+    const text = this.text;
+    const limit = Math.max(0, start - URL_LOOKBACK);
+    let p = start - 1;
+    while (p >= limit) {
+      const c = text.charCodeAt(p);
+      if (c <= 32 || c === 0xa0 || c === 34 || c === 39 || c === 60 || (this.html && c === 62)) break;
+      p--;
+    }
+    const token = text.slice(p + 1, start);
+    return token.includes('://') || token.startsWith('www.') || token.toLowerCase().startsWith('www.');
+  }
+}
+
+/** Card numbers in `text`, in order of position. */
+export function findCardNumbers(text: string, options?: DetectOptions): CardFinding[] {
+  return new Scanner(text, options?.html === true, options?.unionPayLuhnExempt === true).scan();
+}
+
+/** ASCII digits of the PAN at a finding (normalises Unicode digits, drops separators). Used for keyed fingerprints; never log it. */
+export function cardDigits(text: string, finding: CardFinding): string {
+  let out = '';
+  for (let p = finding.start; p < finding.end; p++) {
+    const c = text.charCodeAt(p);
+    // Separators inside an HTML span may be entities (&#160;) or tags (<br>): their digits are not the PAN's.
+    if (c === 38 /* & */) {
+      const semi = text.indexOf(';', p);
+      if (semi > 0 && semi < finding.end && semi - p <= 9) {
+        p = semi;
+        continue;
+      }
+    } else if (c === 60 /* < */) {
+      const gt = text.indexOf('>', p);
+      if (gt > 0 && gt < finding.end) {
+        p = gt;
+        continue;
+      }
+    }
+    const v = DIGIT_VALUE[c]!;
+    if (v >= 0) out += String.fromCharCode(48 + v);
+  }
+  return out;
+}
