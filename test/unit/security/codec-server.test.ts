@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { registerCodecRoutes } from '../../../client/codec-server';
+import { EncryptionCodec } from '../../../security/codec';
+
+const TOKEN = 'test-codec-token-0123456789abcdef';
+const UI = 'http://localhost:8233';
+
+let app: FastifyInstance;
+let base: string;
+const codec = new EncryptionCodec([{ id: 'k1', key: randomBytes(32) }]);
+
+beforeAll(async () => {
+  app = Fastify({ logger: false });
+  registerCodecRoutes(app, { codec, authToken: TOKEN, allowedOrigins: [UI, 'http://127.0.0.1:8233/'] });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  base = `http://127.0.0.1:${address.port}`;
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+const toJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(p.data ?? []).toString('base64'),
+});
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: UI, ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('codec server', () => {
+  const value = { ticketId: 1, last4: '4242' };
+  const plain = { payloads: [toJson(defaultPayloadConverter.toPayload(value))] };
+
+  it('encodes then decodes with a valid token, in the Web UI JSON shape', async () => {
+    const encodeRes = await post('/codec/encode', plain, { authorization: `Bearer ${TOKEN}` });
+    expect(encodeRes.status).toBe(200);
+    expect(encodeRes.headers.get('access-control-allow-origin')).toBe(UI);
+    const encoded = (await encodeRes.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
+    expect(Buffer.from(encoded.payloads[0]?.metadata.encoding ?? '', 'base64').toString()).toBe('binary/encrypted');
+    expect(Buffer.from(encoded.payloads[0]?.metadata['encryption-key-id'] ?? '', 'base64').toString()).toBe('k1');
+    expect(Buffer.from(encoded.payloads[0]?.data ?? '', 'base64').toString()).not.toContain('4242');
+
+    const decodeRes = await post('/codec/decode', encoded, { authorization: `Bearer ${TOKEN}` });
+    expect(decodeRes.status).toBe(200);
+    const decoded = (await decodeRes.json()) as typeof plain;
+    expect(decoded).toEqual(plain);
+    const payload = decoded.payloads[0];
+    expect(
+      defaultPayloadConverter.fromPayload({
+        metadata: Object.fromEntries(Object.entries(payload?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        data: Buffer.from(payload?.data ?? '', 'base64'),
+      }),
+    ).toEqual(value);
+  });
+
+  it('refuses a request without a token', async () => {
+    const res = await post('/codec/decode', plain);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await res.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('bearer token') });
+  });
+
+  it('refuses a wrong token, including a prefix of the right one and a non-Bearer scheme', async () => {
+    for (const authorization of [`Bearer wrong-${TOKEN}`, `Bearer ${TOKEN.slice(0, -1)}`, `Basic ${TOKEN}`, TOKEN]) {
+      const res = await post('/codec/encode', plain, { authorization });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('returns a clear 4xx for a bad body or undecodable payload', async () => {
+    const bad = await post('/codec/decode', { nope: true }, { authorization: `Bearer ${TOKEN}` });
+    expect(bad.status).toBe(400);
+    const unknownKey = {
+      payloads: [{ metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('gone').toString('base64') }, data: 'AAAA' }],
+    };
+    const res = await post('/codec/decode', unknownKey, { authorization: `Bearer ${TOKEN}` });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ error: 'decode_failed', message: expect.stringContaining('"gone"') });
+  });
+
+  it.each([UI, 'http://127.0.0.1:8233'])('answers the CORS preflight from allowed origin %s without a token', async (origin) => {
+    const res = await fetch(`${base}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace,authorization' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(res.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    expect(res.headers.get('access-control-allow-headers')).toBe('content-type, x-namespace, authorization');
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(res.headers.get('vary')).toContain('Origin');
+  });
+
+  it('gives no allow-origin header to a disallowed origin', async () => {
+    for (const origin of ['http://evil.test', 'http://localhost:8234', 'https://localhost:8233']) {
+      const res = await fetch(`${base}/codec/encode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(res.status).toBe(403);
+      const post401 = await post('/codec/decode', plain, { origin, authorization: `Bearer ${TOKEN}` });
+      expect(post401.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('rejects unsafe configuration', () => {
+    const fresh = Fastify();
+    expect(() => registerCodecRoutes(fresh, { codec, authToken: '', allowedOrigins: [UI] })).toThrow(/CODEC_AUTH_TOKEN/);
+    expect(() => registerCodecRoutes(fresh, { codec, authToken: TOKEN, allowedOrigins: ['*'] })).toThrow(/"\*" is not allowed/);
+    expect(() => registerCodecRoutes(fresh, { codec, authToken: TOKEN, allowedOrigins: ['not a url'] })).toThrow(/invalid CORS origin/);
+  });
+});
