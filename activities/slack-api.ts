@@ -124,9 +124,13 @@ export function classifySlackError(err: unknown): SlackErrorClass {
     return { kind: 'http', status: Number((err as { statusCode?: unknown }).statusCode) || 0 };
   }
   if (err instanceof WebAPIRequestError || code === ErrorCode.RequestError) {
-    const original = (err as { original?: unknown }).original;
-    const name = original instanceof Error ? original.name : '';
-    return { kind: 'network', timedOut: name === 'TimeoutError' || name === 'AbortError' };
+    // fetch's timeout DOMException may come from another realm (jest, vm); the SDK then wraps it
+    // as `new Error(String(domException))`, so check the message as well as the name.
+    const original = (err as { original?: { name?: unknown; message?: unknown } }).original;
+    const name = typeof original?.name === 'string' ? original.name : '';
+    const message = typeof original?.message === 'string' ? original.message : '';
+    const timedOut = name === 'TimeoutError' || name === 'AbortError' || /^(TimeoutError|AbortError)\b/.test(message);
+    return { kind: 'network', timedOut };
   }
   if (err instanceof Error) {
     // A 429 without a usable Retry-After surfaces as a plain Error from the SDK.
