@@ -1,0 +1,202 @@
+// Wire shapes of the emulated Zendesk API and of the sandbox control API.
+
+export type TicketStatus = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
+export const TICKET_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
+
+export interface ZdVia {
+  channel: string;
+  source: { from: Record<string, unknown>; to: Record<string, unknown>; rel: string | null };
+}
+
+export interface ZdAttachment {
+  id: number;
+  file_name: string;
+  content_url: string;
+  mapped_content_url: string;
+  content_type: string;
+  size: number;
+  inline: boolean;
+  deleted: boolean;
+  url: string;
+  width: number | null;
+  height: number | null;
+  thumbnails: unknown[];
+  malware_access_override: boolean;
+  malware_scan_result: 'malware_found' | 'malware_not_found' | 'failed_to_scan' | 'not_scanned';
+}
+
+export interface ZdComment {
+  id: number;
+  type: 'Comment';
+  author_id: number;
+  body: string;
+  html_body: string;
+  plain_body: string;
+  public: boolean;
+  attachments: ZdAttachment[];
+  audit_id: number;
+  via: ZdVia;
+  metadata: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface ZdTicket {
+  id: number;
+  url: string;
+  external_id: string | null;
+  via: ZdVia;
+  created_at: string;
+  updated_at: string;
+  generated_timestamp: number;
+  type: string | null;
+  subject: string;
+  raw_subject: string;
+  description: string;
+  priority: string | null;
+  status: TicketStatus | 'deleted';
+  recipient: string | null;
+  requester_id: number;
+  submitter_id: number;
+  assignee_id: number | null;
+  organization_id: number | null;
+  group_id: number | null;
+  collaborator_ids: number[];
+  follower_ids: number[];
+  email_cc_ids: number[];
+  has_incidents: boolean;
+  is_public: boolean;
+  due_at: string | null;
+  tags: string[];
+  custom_fields: { id: number; value: unknown }[];
+  fields: { id: number; value: unknown }[];
+  satisfaction_rating: null;
+  sharing_agreement_ids: number[];
+  followup_ids: number[];
+  ticket_form_id: number | null;
+  brand_id: number | null;
+  allow_channelback: boolean;
+  allow_attachments: boolean;
+  from_messaging_channel: boolean;
+}
+
+export interface ZdJobStatus {
+  id: string;
+  job_type: string;
+  url: string;
+  status: 'queued' | 'working' | 'completed' | 'failed' | 'killed';
+  progress: number | null;
+  total: number | null;
+  results: unknown[] | null;
+  message: string | null;
+}
+
+// ---- control API ----
+
+export interface SeedAttachmentInput {
+  file_name: string;
+  content_type?: string;
+  size?: number;
+  inline?: boolean;
+}
+
+export interface SeedCommentInput {
+  body?: string;
+  html_body?: string;
+  public?: boolean;
+  author_id?: number;
+  attachments?: SeedAttachmentInput[];
+  /** ISO time or epoch ms; default now. */
+  created_at?: string | number;
+}
+
+export interface SeedTicketInput {
+  subject?: string;
+  status?: TicketStatus;
+  requester_id?: number;
+  tags?: string[];
+  external_id?: string;
+  custom_fields?: { id: number; value: unknown }[];
+  /** ISO time or epoch ms for the ticket and (by default) its comments; default now. */
+  created_at?: string | number;
+  comments: SeedCommentInput[];
+}
+
+export interface SeededTicket {
+  ticket: ZdTicket;
+  comments: ZdComment[];
+}
+
+export interface SeedTicketsOptions {
+  /** PRNG seed; same seed and count → same content. Default 1. */
+  seed?: number;
+  /** Share of tickets that get a card number in one comment (0..1). Default 0.01. */
+  cardRate?: number;
+  /** Average comments per ticket (each ticket gets avg-1..avg+1). Default 3. */
+  commentsPerTicket?: number;
+  /** Timestamps spread over [endTime - spanDays, endTime]; endTime defaults to now - 2 h. */
+  spanDays?: number;
+  endTime?: number;
+}
+
+export interface SeededCard {
+  ticketId: number;
+  commentId: number;
+  last4: string;
+}
+
+export interface SeedTicketsResult {
+  firstTicketId: number;
+  lastTicketId: number;
+  ticketCount: number;
+  commentCount: number;
+  cards: SeededCard[];
+}
+
+export interface FaultSpec {
+  match: { method?: string; path: string };
+  /** How many matching requests this fault applies to; default 1. */
+  times?: number;
+  response: {
+    status?: number;
+    headers?: Record<string, string>;
+    body?: unknown;
+    /** Delay before answering (without `status`: then the request is handled normally). */
+    delayMs?: number;
+    /** Send headers and part of a body, then reset the TCP connection. */
+    resetConnection?: boolean;
+  };
+}
+
+export interface FaultInfo extends FaultSpec {
+  id: number;
+  remaining: number;
+}
+
+export interface CallLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  time: string;
+  durationMs: number;
+  fault?: number;
+}
+
+export interface SandboxConfig {
+  /** Incremental exports exclude items changed within this many seconds (Zendesk: 60). */
+  exportExclusionSeconds: number;
+  /** Enforce the 10 requests/minute limit on incremental endpoints. */
+  incrementalRateLimit: boolean;
+  incrementalRequestsPerMinute: number;
+  /** Value reported in X-Rate-Limit (plan rpm). Headers only; not enforced. */
+  accountRateLimit: number;
+  /** Job-status polls needed to finish a job (queued → working → completed). */
+  jobPollsToComplete: number;
+  /** A job also finishes on its own after this long. */
+  jobCompleteAfterMs: number;
+}
+
+export interface SandboxState {
+  tickets: (ZdTicket & { comments: ZdComment[] })[];
+}
