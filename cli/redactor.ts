@@ -1,0 +1,25 @@
+/** `redactor <command> …`: one switch, one module per command. */
+import { scanMain } from './scan';
+
+const USAGE = `usage: redactor <command> [options]
+
+commands:
+  scan [--jsonl] [--html] [--unionpay-luhn-exempt] [file ...]   find card numbers (stdin when no file)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'scan':
+      return scanMain(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`redactor: unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
