@@ -3,9 +3,10 @@ import { createHmac } from 'node:crypto';
 /**
  * Keyed fingerprint of a card number, for de-duplication and correlation without storing the PAN.
  *
- * Never a plain hash: there are only ~10^15 candidate PANs for a known BIN and the Luhn digit cuts that
- * tenfold, so SHA-256(pan) is reversed by brute force in hours. HMAC-SHA256 with a secret key
- * (FINGERPRINT_KEY, 32 random bytes) makes that impossible without the key.
+ * Never a plain hash: the card-number space is tiny. A 16-digit PAN with a known 6-digit BIN and the last 4
+ * (which we store next to the fingerprint) has 6 unknown digits, 10^5 candidates after the Luhn check, so
+ * SHA-256(pan) is reversed in milliseconds. HMAC-SHA256 with a secret key (FINGERPRINT_KEY, 32 random bytes)
+ * cannot be brute-forced without the key.
  *
  * `digits` must already be normalised to ASCII digits 0-9 (no spaces, dashes, fullwidth digits): the same
  * card must always give the same fingerprint, so normalisation belongs to one place, the caller's detector.
