@@ -59,6 +59,7 @@ const schemas = {
   'reactions.add': z.object({ channel: opt, timestamp: opt, name: opt }).loose(),
   'users.info': z.object({ user: opt }).loose(),
   'usergroups.users.list': z.object({ usergroup: opt, include_disabled: opt }).loose(),
+  'conversations.open': z.object({ users: opt, channel: opt, return_im: opt }).loose(),
 } as const;
 
 function clone<T>(v: T): T {
@@ -208,6 +209,8 @@ export class SlackStore {
         return this.withArgs(method, args, (a) => this.usersInfo(a));
       case 'usergroups.users.list':
         return this.withArgs(method, args, (a) => this.usergroupUsers(a));
+      case 'conversations.open':
+        return this.withArgs(method, args, (a) => this.conversationsOpen(a));
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -320,6 +323,10 @@ export class SlackStore {
   }
 
   private usersInfo(a: z.output<(typeof schemas)['users.info']>): Envelope {
+    if (a.user === this.config.botUserId) {
+      const bot = { id: this.config.botUserId, team_id: this.config.teamId, name: 'redactor', real_name: 'Redactor', deleted: false, is_bot: true };
+      return { ok: true, user: { ...bot, profile: { real_name: 'Redactor', display_name: 'redactor', bot_id: this.config.botId } } };
+    }
     const u = a.user ? this.users.get(a.user) : undefined;
     if (!u) return { ok: false, error: 'user_not_found' };
     const realName = u.real_name ?? u.name;
@@ -337,6 +344,25 @@ export class SlackStore {
         profile: { real_name: realName, display_name: u.name, real_name_normalized: realName, display_name_normalized: u.name },
       },
     };
+  }
+
+  /** DM pattern (fact sheet §2): one user → a `D…` channel that chat.postMessage accepts. */
+  private conversationsOpen(a: z.output<(typeof schemas)['conversations.open']>): Envelope {
+    if (a.channel) {
+      const existing = this.channels.get(a.channel);
+      return existing ? { ok: true, no_op: true, already_open: true, channel: { id: existing.id } } : { ok: false, error: 'channel_not_found' };
+    }
+    const ids = (a.users ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (ids.length === 0) return { ok: false, error: 'users_list_not_supplied' };
+    if (ids.length > 8) return { ok: false, error: 'too_many_users' };
+    // Group DMs are not emulated; say so rather than pretend.
+    if (ids.length > 1) return { ok: false, error: 'not_implemented_in_sandbox' };
+    const userId = ids[0] ?? '';
+    if (!this.users.has(userId)) return { ok: false, error: 'user_not_found' };
+    const id = `D${userId.replace(/^[UW]/, '')}`;
+    const already = this.channels.has(id);
+    if (!already) this.channels.set(id, { id, name: id.toLowerCase() });
+    return { ok: true, ...(already ? { no_op: true, already_open: true } : {}), channel: { id } };
   }
 
   private usergroupUsers(a: z.output<(typeof schemas)['usergroups.users.list']>): Envelope {

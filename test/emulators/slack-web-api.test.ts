@@ -210,6 +210,21 @@ describe('users and user groups', () => {
     expect((await slack.usergroups.users.list({ usergroup: 'S0LEADS' })).users).toEqual(['U0LEAD1', 'U0LEAD2']);
   });
 
+  test('users.info knows the bot itself', async () => {
+    expect((await slack.users.info({ user: 'U0REDACTBOT' })).user).toMatchObject({ id: 'U0REDACTBOT', is_bot: true });
+  });
+
+  test('conversations.open gives a DM channel chat.postMessage accepts', async () => {
+    const opened = await slack.conversations.open({ users: 'U0LEAD1' });
+    expect(opened.channel?.id).toBe('D0LEAD1');
+    expect(opened.already_open).toBeUndefined();
+    expect((await slack.conversations.open({ users: 'U0LEAD1' })).already_open).toBe(true);
+    await slack.chat.postMessage({ channel: opened.channel!.id!, text: 'You claimed #123' });
+    expect((await sb.control.messages('D0LEAD1')).map((m) => m.text)).toEqual(['You claimed #123']);
+    expect(await platformError(slack.conversations.open({ users: 'U0NOBODY' }))).toBe('user_not_found');
+    expect(await platformError(slack.apiCall('conversations.open', {}))).toBe('users_list_not_supplied');
+  });
+
   test('unknown method → unknown_method', async () => {
     expect(await platformError(slack.apiCall('conversations.kick', {}))).toBe('unknown_method');
   });
