@@ -31,6 +31,13 @@ export interface PayloadKey {
   readonly key: Buffer;
 }
 
+/** Key material is non-enumerable so logging or JSON-serializing a PayloadKey (or the config) cannot print it. */
+export function payloadKey(id: string, key: Buffer): PayloadKey {
+  const result = { id } as PayloadKey;
+  Object.defineProperty(result, 'key', { value: key, enumerable: false });
+  return result;
+}
+
 /**
  * Parses `PAYLOAD_KEYS` = `keyId:base64key[,keyId:base64key...]`. The first key encrypts, all keys decrypt.
  * Errors name the entry and the problem but never include key material (an unparseable entry might be a key).
@@ -70,7 +77,7 @@ export function parsePayloadKeys(value: string): PayloadKey[] {
       throw new Error(`${where} (key id "${id}"): key must be exactly ${KEY_BYTES} bytes after base64 decoding, got ${key.length}`);
     }
     seen.add(id);
-    keys.push({ id, key });
+    keys.push(payloadKey(id, key));
   });
   if (keys.length === 0) {
     throw new Error('PAYLOAD_KEYS contains no keys: expected keyId:base64key[,keyId:base64key...]');

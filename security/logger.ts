@@ -32,6 +32,8 @@ export function maskingDestination(destination: pino.DestinationStream): pino.De
   return wrapper;
 }
 
+const KEEP_INSTANCES = { keepInstances: true } as const;
+
 export function createLogger(opts: CreateLoggerOptions = {}): pino.Logger {
   const destination = maskingDestination(opts.destination ?? pino.destination({ dest: 1, sync: true }));
   return pino(
@@ -44,11 +46,11 @@ export function createLogger(opts: CreateLoggerOptions = {}): pino.Logger {
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a: unknown) => maskDeep(a)) as Parameters<pino.LogFn>);
+          method.apply(this, args.map((a: unknown) => maskDeep(a, KEEP_INSTANCES)) as Parameters<pino.LogFn>);
         },
       },
       formatters: {
-        bindings: (bindings) => maskDeep(bindings),
+        bindings: (bindings) => maskDeep(bindings, KEEP_INSTANCES),
       },
     },
     destination,

@@ -81,13 +81,22 @@ function copyProps(from: object, to: object, own: 'all' | 'enumerable', walk: (v
   }
 }
 
+export interface MaskDeepOptions {
+  /**
+   * Return class instances other than Errors, Maps, Sets and buffers untouched instead of copying them as
+   * plain objects. For the logger hook: serializers (e.g. Fastify's `req`) need the real object, and the
+   * line masker masks whatever they produce.
+   */
+  keepInstances?: boolean;
+}
+
 /**
  * Returns a masked deep copy: every string (and object key) goes through {@link maskCardNumbers}; numbers with
  * 12+ integer digits become mask strings; binary buffers become `[binary N bytes]` (their bytes could spell a
  * card number). Errors stay Errors (same prototype) with message, stack, cause chain and own props masked.
  * Cycle-safe (shared references stay shared); objects deeper than 32 levels become `[depth limit]`.
  */
-export function maskDeep<T>(value: T): T {
+export function maskDeep<T>(value: T, options: MaskDeepOptions = {}): T {
   const seen = new WeakMap<object, unknown>();
 
   const walk = (v: unknown, depth: number): unknown => {
@@ -143,6 +152,7 @@ export function maskDeep<T>(value: T): T {
       return copy;
     }
     const proto = Object.getPrototypeOf(v) as unknown;
+    if (options.keepInstances && proto !== Object.prototype && proto !== null) return v;
     const toJSON = (v as { toJSON?: unknown }).toJSON;
     if (proto !== Object.prototype && proto !== null && typeof toJSON === 'function') {
       // URL, SDK classes, ...: what a JSON serializer would print.

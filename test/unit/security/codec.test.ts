@@ -108,6 +108,13 @@ describe('parsePayloadKeys', () => {
     expect(keys[0]?.key.toString('base64')).toBe(k1);
   });
 
+  it('does not print key material when the parsed keys are logged or serialized', () => {
+    const k1 = b64(32);
+    const keys = parsePayloadKeys(`k1:${k1}`);
+    expect(`${inspect(keys)} ${JSON.stringify(keys)}`).not.toContain(k1);
+    expect(keys[0]?.key.length).toBe(32);
+  });
+
   it('generatePayloadKey produces a valid entry', () => {
     const entry = generatePayloadKey();
     expect(entry).toMatch(/^dev-\d{8}:[A-Za-z0-9+/]{43}=$/);

@@ -1,4 +1,5 @@
 import { type LogLevel as SlackLogLevel } from '@slack/web-api';
+import Fastify from 'fastify';
 import { createLogger, slackLogger, temporalLogger } from '../../../security/logger';
 import { CARDS, findCardLike } from './helpers';
 
@@ -115,5 +116,22 @@ describe('slackLogger', () => {
     slog.info('dropped');
     slog.warn('kept');
     expect(lines.length).toBe(before + 1);
+  });
+});
+
+describe('createLogger as Fastify loggerInstance', () => {
+  it('keeps Fastify request serialization working and masks card numbers in URLs', async () => {
+    const { logger, lines, parsed } = capture('info');
+    const app = Fastify({ loggerInstance: logger });
+    app.get('/echo', async () => ({ ok: true }));
+    // Real HTTP: app.inject (light-my-request) needs an ESM-only dependency that jest cannot load.
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const res = await fetch(`${base}/echo?pan=${CARDS.visa}`);
+    expect(res.status).toBe(200);
+    await app.close();
+    expectNoCard(lines);
+    const incoming = parsed().find((l) => l.msg === 'incoming request') as { req: { method: string; url: string } };
+    expect(incoming.req.method).toBe('GET');
+    expect(incoming.req.url).toBe('/echo?pan=[card ••••1111]');
   });
 });
