@@ -1,4 +1,5 @@
-import { type LogLevel as SlackLogLevel } from '@slack/web-api';
+import { WebClient, type LogLevel as SlackLogLevel } from '@slack/web-api';
+import { type RuntimeOptions } from '@temporalio/worker';
 import Fastify from 'fastify';
 import { createLogger, slackLogger, temporalLogger } from '../../../security/logger';
 import { CARDS, findCardLike } from './helpers';
@@ -9,6 +10,8 @@ function capture(level = 'trace') {
   const parsed = (): Array<Record<string, unknown>> => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { logger, lines, parsed };
 }
+
+const parsed = (lines: string[]): unknown[] => lines.map((l) => JSON.parse(l) as unknown);
 
 function expectNoCard(lines: string[]): void {
   expect(lines.length).toBeGreaterThan(0);
@@ -97,6 +100,17 @@ describe('temporalLogger', () => {
     expectNoCard(lines);
     expect(parsed().map((l) => l.level)).toEqual([30, 10, 20, 40, 50]);
     expect(parsed()[0]).toMatchObject({ msg: 'Activity failed for [card ••••1111]', sdkComponent: 'activity' });
+  });
+});
+
+describe('adapters plug into the SDKs', () => {
+  it('temporalLogger fits Runtime.install and slackLogger fits WebClient', () => {
+    const { logger, lines } = capture('debug');
+    const runtimeOptions: RuntimeOptions = { logger: temporalLogger(logger) };
+    expect(runtimeOptions.logger).toBeDefined();
+    const client = new WebClient(undefined, { logger: slackLogger(logger) });
+    expect(client).toBeInstanceOf(WebClient);
+    expect(parsed(lines)).toContainEqual(expect.objectContaining({ component: 'slack', msg: 'initialized' }));
   });
 });
 
