@@ -164,7 +164,16 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** Same converter on client and worker: `new Client({ dataConverter })`, `Worker.create({ dataConverter })`. */
+/**
+ * Path for `bundleWorkflowCode({ failureConverterPath: FAILURE_CONVERTER_PATH })`: a prebuilt `workflowBundle`
+ * ignores the data converter's path, and failures raised in workflow code would keep plaintext messages.
+ */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
+ * Same converter on client and worker: `new Client({ dataConverter })`, `Worker.create({ dataConverter })`.
+ * Payloads are encrypted; failure messages and stack traces are moved into an (encrypted) payload too.
+ */
 export function createDataConverter(keys: readonly PayloadKey[]): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keys)] };
+  return { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -4,11 +4,13 @@ import { temporal } from '@temporalio/proto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import {
   EncryptionCodec,
+  FAILURE_CONVERTER_PATH,
   createDataConverter,
   generatePayloadKey,
   parsePayloadKeys,
   type PayloadKey,
 } from '../../../security/codec';
+import { failureConverter } from '../../../security/failure-converter';
 
 const key = (id: string): PayloadKey => ({ id, key: randomBytes(32) });
 const text = (b: Uint8Array | null | undefined): string => Buffer.from(b ?? new Uint8Array()).toString('utf8');
@@ -147,5 +149,23 @@ describe('parsePayloadKeys', () => {
     for (const part of input.split(/[,:]/).filter((p) => p.trim().length > 8)) {
       expect(msg).not.toContain(part.trim());
     }
+  });
+});
+
+describe('failure converter', () => {
+  it('moves failure messages and stacks into an encrypted payload', async () => {
+    const converter = createDataConverter(parsePayloadKeys(generatePayloadKey('f1')));
+    expect(converter.failureConverterPath).toBe(FAILURE_CONVERTER_PATH);
+    expect(FAILURE_CONVERTER_PATH).toMatch(/security[\\/]failure-converter\.[jt]s$/);
+    const failure = failureConverter.errorToFailure(new Error('Zendesk said: comment 4111 1111 1111 1111 invalid'), defaultPayloadConverter);
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.stackTrace).toBe('');
+    const attributes = failure.encodedAttributes as Payload;
+    expect(text(attributes.data)).toContain('4111 1111');
+    const [encrypted] = (await converter.payloadCodecs?.[0]?.encode([attributes])) ?? [];
+    expect(text(encrypted?.data)).not.toContain('4111');
+    const [decrypted] = (await converter.payloadCodecs?.[0]?.decode([encrypted as Payload])) ?? [];
+    const roundTrip = failureConverter.failureToError({ ...failure, encodedAttributes: decrypted }, defaultPayloadConverter);
+    expect(roundTrip.message).toContain('Zendesk said');
   });
 });
