@@ -121,9 +121,9 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     setStage('documenting');
     const child = await zendesk.openChildTicket({ ticketId, workflowId, requestedBy, detection, denialReason: reason });
     status.childTicketId = child.childTicketId;
+    await zendesk.addInternalNote({ ticketId: child.childTicketId, body: `Request denied: ${reason}.` });
     await zendesk.closeChildTicket({
       childTicketId: child.childTicketId,
-      internalNote: `Request denied: ${reason}.`,
       requesterReply: `Your redaction request for ticket #${ticketId} was denied: ${reason}.`,
     });
     return finish(outcome, reason);
@@ -172,6 +172,11 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     throw ApplicationFailure.create({ type: 'VerificationFailed', message: detail, nonRetryable: true });
   }
   const redactedAt = new Date(Date.now()).toISOString();
+  // Noted on the parent now: a merge closes it, and closed tickets take no more notes.
+  await zendesk.addInternalNote({
+    ticketId,
+    body: `Card data redacted by the PAN redaction service (request #${childTicketId}, claimed by ${claimedByLabel()}).`,
+  });
 
   // 8. Merge, only now that the redaction is verified.
   const mergeTarget = verification.mergeTarget ?? detection.mergeTarget;
@@ -185,7 +190,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     mergeNote = merge.note;
   }
 
-  // 9-10. Document on the child ticket, note the parent, tell the agent, close the Slack card.
+  // 9-10. Document on the child ticket, tell the agent, close the Slack card.
   setStage('documenting');
   await zendesk.addInternalNote({
     ticketId: childTicketId,
@@ -194,10 +199,6 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   await zendesk.closeChildTicket({
     childTicketId,
     requesterReply: `The card data on ticket #${ticketId} has been redacted. ${mergeNote}`,
-  });
-  await zendesk.addInternalNote({
-    ticketId,
-    body: `Card data redacted by the PAN redaction service (request #${childTicketId}, claimed by ${claimedByLabel()}).`,
   });
   const result = finish(outcome, mergeNote);
   if (post) {
@@ -265,7 +266,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       return { merged: false, note };
     }
     for (let poll = 0; poll < settings.mergePollLimit; poll++) {
-      await sleep(settings.mergePollInterval);
+      await sleep(durationMs(settings.mergePollInterval));
       const job = await zendesk.checkMergeJob({ jobId: started.jobId });
       if (job.status === 'completed') return { merged: true, note: `Merged into #${target}.` };
       if (job.status === 'failed' || job.status === 'killed') {

@@ -1,0 +1,81 @@
+// The child ticket carries the request, as agents' macros do today. It lists only last 4
+// digits, brands and masked file names: never a full number.
+import { Context } from '@temporalio/activity';
+import type { Detection } from '../workflows/types';
+import { zendeskCall } from './failures';
+import type { ZendeskApi } from './zendesk-api';
+
+export const CHILD_TICKET_TAG = 'pan_redaction_request';
+
+export interface ChildTicketDeps {
+  zendesk: ZendeskApi;
+  zendeskUrl: string;
+}
+
+export function ticketLink(zendeskUrl: string, ticketId: number): string {
+  return `${zendeskUrl}/agent/tickets/${ticketId}`;
+}
+
+export function childTicketBody(zendeskUrl: string, ticketId: number, detection: Detection, denialReason?: string): string {
+  const lines = [`Parent ticket: #${ticketId} (${ticketLink(zendeskUrl, ticketId)})`, ''];
+  if (denialReason) {
+    lines.push(`Redaction request denied: ${denialReason}.`);
+  } else {
+    lines.push('To redact:');
+    for (const f of detection.findings) {
+      const where = f.commentId === null ? 'ticket subject' : `comment ${f.commentId}`;
+      lines.push(`- ${where}: card ending ${f.last4} (${f.brand})${f.withCvv ? ' with CVV' : ''}`);
+    }
+    for (const a of detection.attachments) lines.push(`- comment ${a.commentId}: file ${a.fileName}`);
+    if (detection.unmatchedAttachmentNames.length > 0) {
+      lines.push(`Not found on the ticket: ${detection.unmatchedAttachmentNames.join(', ')}`);
+    }
+    if (detection.mergeTarget !== undefined) lines.push('', `Merge requested into #${detection.mergeTarget}, after redaction.`);
+  }
+  return lines.join('\n');
+}
+
+export function createChildTicketActivities({ zendesk, zendeskUrl }: ChildTicketDeps) {
+  return {
+    /** Opens the child ticket once per workflow run: a retry or a restarted worker finds it by external id. */
+    async openChildTicket(input: {
+      ticketId: number;
+      workflowId: string;
+      requestedBy?: number;
+      detection: Detection;
+      denialReason?: string;
+    }): Promise<{ childTicketId: number }> {
+      // One child per workflow run: retries and restarted workers find the same one.
+      const runId = Context.current().info.workflowExecution?.runId ?? 'standalone';
+      const externalId = `pan-redaction:${input.workflowId}:${runId}`;
+      return zendeskCall(`open child ticket for ${input.ticketId}`, async () => {
+        const existing = await zendesk.findTicketsByExternalId(externalId);
+        if (existing[0]) return { childTicketId: existing[0].id };
+        const created = await zendesk.createTicket({
+          subject: input.denialReason
+            ? `Denied: card data redaction request for ticket #${input.ticketId}`
+            : `Card data redaction for ticket #${input.ticketId}`,
+          comment: { body: childTicketBody(zendeskUrl, input.ticketId, input.detection, input.denialReason), public: false },
+          requester_id: input.requestedBy,
+          external_id: externalId,
+          tags: [CHILD_TICKET_TAG],
+          status: 'open',
+        });
+        return { childTicketId: created.id };
+      });
+    },
+
+    async addInternalNote(input: { ticketId: number; body: string }): Promise<void> {
+      await zendeskCall(`add note to ticket ${input.ticketId}`, () =>
+        zendesk.updateTicket(input.ticketId, { comment: { body: input.body, public: false } }),
+      );
+    },
+
+    /** Tells the requesting agent (the child ticket's requester, emailed by Zendesk) and solves the child. */
+    async closeChildTicket(input: { childTicketId: number; requesterReply: string }): Promise<void> {
+      await zendeskCall(`solve child ticket ${input.childTicketId}`, () =>
+        zendesk.updateTicket(input.childTicketId, { status: 'solved', comment: { body: input.requesterReply, public: true } }),
+      );
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// All activities of the redaction workflow, built from their clients so tests pass
+// emulator-backed ones. Workflows import only the type.
+import type { WebClient } from '@slack/web-api';
+import { createChildTicketActivities } from './child-ticket';
+import { createDetectActivities } from './detect';
+import { createMergeActivities } from './merge';
+import { createRedactActivities } from './redact';
+import { createSlackActivities } from './slack';
+import type { ZendeskApi } from './zendesk-api';
+
+export type { Verification } from './detect';
+export type { RedactionReport } from './redact';
+export type { SlackPost } from './slack';
+export type { CardView } from './slack-card';
+
+export interface ActivityDeps {
+  zendesk: ZendeskApi;
+  slack: WebClient;
+  zendeskUrl: string;
+  slackChannelId: string;
+  fingerprintKey: string;
+  redactionApi: 'agent_workspace' | 'legacy';
+  legacyFallback: boolean;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { zendesk, fingerprintKey } = deps;
+  return {
+    ...createDetectActivities({ zendesk, fingerprintKey }),
+    ...createRedactActivities({ zendesk, fingerprintKey, redactionApi: deps.redactionApi, legacyFallback: deps.legacyFallback }),
+    ...createChildTicketActivities({ zendesk, zendeskUrl: deps.zendeskUrl }),
+    ...createMergeActivities({ zendesk }),
+    ...createSlackActivities({ slack: deps.slack, zendesk, channelId: deps.slackChannelId, zendeskUrl: deps.zendeskUrl }),
+  };
+}
+
+export type RedactionActivities = ReturnType<typeof createActivities>;

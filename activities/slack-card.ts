@@ -1,0 +1,61 @@
+// The Slack card of a redaction request, in each of its states. Only ids, last 4 digits and
+// masked file names appear: the card is stored by Slack and seen by the whole channel.
+import type { Outcome } from '../workflows/types';
+
+export const CLAIM_ACTION_ID = 'claim_redaction';
+
+export interface CardView {
+  state: 'open' | 'claimed' | 'done' | 'failed';
+  ticketId: number;
+  childTicketId: number;
+  workflowId: string;
+  last4: string[];
+  attachments: string[];
+  claimedBy?: string;
+  outcome?: Outcome;
+  mergeTarget?: number;
+}
+
+const HEADLINE: Record<CardView['state'], string> = {
+  open: 'needs a lead',
+  claimed: 'in progress',
+  done: 'done',
+  failed: 'FAILED: needs a lead by hand',
+};
+
+export function renderCard(view: CardView, zendeskUrl: string) {
+  const link = (id: number) => `<${zendeskUrl}/agent/tickets/${id}|#${id}>`;
+  const what = [
+    ...view.last4.map((l) => `card ending ${l}`),
+    ...view.attachments.map((f) => `file ${f}`),
+  ].join(', ');
+  const text = `Card data redaction for ticket #${view.ticketId}: ${HEADLINE[view.state]}`;
+  const lines = [
+    `*Card data redaction* for ticket ${link(view.ticketId)} (request ${link(view.childTicketId)})`,
+    `To redact: ${what || 'nothing listed'}`,
+  ];
+  if (view.claimedBy) lines.push(`Claimed by ${view.claimedBy === 'automatic' ? 'automatic mode' : `<@${view.claimedBy}>`}`);
+  if (view.mergeTarget !== undefined) lines.push(`Merge into ${link(view.mergeTarget)} after redaction`);
+  if (view.state === 'done') lines.push(`:white_check_mark: Done (${view.outcome ?? 'finished'})`);
+  if (view.state === 'failed') lines.push(':warning: Verification failed: card data is still on the ticket. Nothing was merged.');
+
+  const blocks: object[] = [
+    { type: 'section', block_id: `req-${view.state}`, text: { type: 'mrkdwn', text: lines.join('\n') } },
+  ];
+  if (view.state === 'open') {
+    blocks.push({
+      type: 'actions',
+      block_id: 'claim',
+      elements: [
+        {
+          type: 'button',
+          action_id: CLAIM_ACTION_ID,
+          value: view.workflowId,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Take it' },
+        },
+      ],
+    });
+  }
+  return { text, blocks };
+}

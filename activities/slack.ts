@@ -1,0 +1,80 @@
+// Slack effects: the claim card, thread replies and the done reaction.
+import type { WebClient } from '@slack/web-api';
+import { log } from '@temporalio/activity';
+import { slackCall, slackFailure, zendeskCall } from './failures';
+import { classifySlackError } from './slack-api';
+import { renderCard, type CardView } from './slack-card';
+import type { ZendeskApi } from './zendesk-api';
+
+export interface SlackPost {
+  channel: string;
+  ts: string;
+}
+
+export interface SlackDeps {
+  slack: WebClient;
+  zendesk: ZendeskApi;
+  channelId: string;
+  zendeskUrl: string;
+}
+
+/** Tag on the child ticket that remembers the Slack message, so a retried post finds it. */
+const tsTag = (ts: string) => `pan_slack_ts_${ts.replace('.', '_')}`;
+const tsFromTags = (tags: string[]) => tags.find((t) => t.startsWith('pan_slack_ts_'))?.slice('pan_slack_ts_'.length).replace('_', '.');
+
+export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }: SlackDeps) {
+  return {
+    /** Step 4: posts the card with its "Take it" button, once per child ticket. */
+    async postClaimRequest(input: {
+      ticketId: number;
+      childTicketId: number;
+      workflowId: string;
+      last4: string[];
+      attachments: string[];
+    }): Promise<SlackPost> {
+      const child = await zendeskCall('read child ticket', () => zendesk.getTicket(input.childTicketId));
+      const known = tsFromTags(child.tags ?? []);
+      if (known) return { channel: channelId, ts: known };
+      const card = renderCard({ ...input, state: 'open' }, zendeskUrl);
+      const posted = await slackCall('post claim request', () => slack.chat.postMessage({ channel: channelId, ...card }));
+      const post = { channel: posted.channel ?? channelId, ts: posted.ts! };
+      await zendeskCall('remember Slack message', () => zendesk.updateTicket(input.childTicketId, { additional_tags: [tsTag(post.ts)] }));
+      return post;
+    },
+
+    async updateSlackCard(input: { post: SlackPost; card: CardView }): Promise<void> {
+      const card = renderCard(input.card, zendeskUrl);
+      await slackCall('update Slack card', () => slack.chat.update({ channel: input.post.channel, ts: input.post.ts, ...card }));
+    },
+
+    async postThreadReply(input: { post: SlackPost; text: string }): Promise<void> {
+      await slackCall('post thread reply', () =>
+        slack.chat.postMessage({ channel: input.post.channel, thread_ts: input.post.ts, text: input.text }),
+      );
+    },
+
+    /** Step 11. An existing reaction is success; an unknown emoji falls back to the default one. */
+    async addDoneReaction(input: { post: SlackPost; emoji: string }): Promise<void> {
+      const add = (name: string) => slack.reactions.add({ channel: input.post.channel, timestamp: input.post.ts, name });
+      try {
+        await add(input.emoji);
+      } catch (err) {
+        const kind = classifySlackError(err);
+        if (kind.kind === 'platform' && kind.error === 'already_reacted') return;
+        if (kind.kind === 'platform' && kind.error === 'invalid_name' && input.emoji !== 'white_check_mark') {
+          log.warn('done emoji unknown to Slack; using white_check_mark', { emoji: input.emoji });
+          await slackCall('add done reaction', async () => {
+            try {
+              await add('white_check_mark');
+            } catch (again) {
+              const k = classifySlackError(again);
+              if (!(k.kind === 'platform' && k.error === 'already_reacted')) throw again;
+            }
+          });
+          return;
+        }
+        throw slackFailure(err, 'add done reaction');
+      }
+    },
+  };
+}

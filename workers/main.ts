@@ -1,0 +1,57 @@
+// Worker entrypoint: `npm run worker`. Shuts down gracefully on SIGTERM/SIGINT: it stops
+// polling and lets activities in flight finish (shutdownGraceTime), then closes its connection.
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { createSlackClient } from '../activities/slack-api';
+import { createZendeskApi } from '../activities/zendesk-api';
+import { loadConfig, type Config } from '../config';
+import { createDataConverter, parsePayloadKeys } from '../security/codec';
+import { createLogger, temporalLogger } from '../security/logger';
+import { createRedactionWorker } from './worker';
+
+export async function runWorker(config: Config, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
+  installRuntime(logger);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  try {
+    const worker = await createRedactionWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter: createDataConverter(parsePayloadKeys(config.PAYLOAD_KEYS)),
+      zendesk: createZendeskApi({ url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS }),
+      slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
+      settings: {
+        zendeskUrl: config.ZENDESK_URL,
+        slackChannelId: config.SLACK_CHANNEL_ID,
+        fingerprintKey: config.FINGERPRINT_KEY,
+        redactionApi: config.ZENDESK_REDACTION_API,
+        legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
+      },
+    });
+    opts.signal?.addEventListener('abort', () => worker.shutdown());
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+let runtimeInstalled = false;
+/** Routes SDK and core logs through the masking logger. Must run before any connection. */
+export function installRuntime(logger: ReturnType<typeof createLogger>): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+}
+
+if (require.main === module) {
+  runWorker(loadConfig()).catch((err: unknown) => {
+    // ConfigError messages list the problems; other errors are masked by the logger.
+    createLogger({ name: 'worker' }).fatal({ err }, err instanceof Error ? err.message : 'worker failed');
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,32 @@
+// Builds the redaction worker from its clients; used by the entrypoint, `npm start` and tests.
+import type { WebClient } from '@slack/web-api';
+import type { DataConverter } from '@temporalio/common';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { ZendeskApi } from '../activities/zendesk-api';
+
+export interface RedactionWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  zendesk: ZendeskApi;
+  slack: WebClient;
+  settings: Omit<ActivityDeps, 'zendesk' | 'slack'>;
+  dataConverter?: DataConverter;
+  /** A prebuilt bundle (tests bundle once); default bundles workflows/ at start-up. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+}
+
+export async function createRedactionWorker(opts: RedactionWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    dataConverter: opts.dataConverter,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ zendesk: opts.zendesk, slack: opts.slack, ...opts.settings }),
+    // On SIGTERM the worker stops polling and lets activities in flight finish within this time.
+    shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
+  });
+}

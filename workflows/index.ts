@@ -1,0 +1,2 @@
+// Entry point the worker bundles: every workflow type it serves.
+export { redactionWorkflow } from './redaction';
