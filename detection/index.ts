@@ -74,9 +74,13 @@ function isSpaceLike(c: number): boolean {
 function isDash(c: number): boolean {
   return c === 45 || (c >= 0x2010 && c <= 0x2014) || c === 0x2212 || c === 0xff0d;
 }
+/**
+ * Letters of space-separated scripts (Latin, Greek, Cyrillic, Armenian) and '_': a number glued to one is part of
+ * an identifier. Chinese and Japanese text has no spaces, so "番号は4111…です" is still a number on its own.
+ */
 function isWordChar(c: number): boolean {
   if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-  return LETTER.test(String.fromCharCode(c));
+  return c >= 0xc0 && c < 0x0590 && LETTER.test(String.fromCharCode(c));
 }
 
 /** Reused scratch state for one scan; a run is digit groups joined by separators. */
@@ -355,7 +359,7 @@ class Scanner {
     let n = run.n;
     if (run.gDigit[n - 1]! + run.gLen[n - 1]! < 12) return;
     const start = run.gStart[0]!;
-    if (!this.leadOk(start)) return;
+    if (!this.leadOk(start) || this.isUuid()) return;
 
     // An expiry after the PAN is not part of it: "… 1111 12/25", "… 1111 12-25".
     const after = run.end < text.length ? text.charCodeAt(run.end) : 0;
@@ -378,32 +382,48 @@ class Scanner {
     if (lastUsable < 0 || run.gDigit[lastUsable]! + run.gLen[lastUsable]! < 12) return;
 
     let i = 0;
+    let afterFinding = 0;
     while (i <= lastUsable) {
-      // Mid-run windows only start after whitespace or a line break, so "0.5309…", "112-4567890-…" stay whole.
-      if (i > 0 && run.gSep[i] !== SEP_SPACE && run.gSep[i] !== SEP_LINE) {
-        i++;
-        continue;
+      let singleGroupOnly = false;
+      if (i > 0 && i !== afterFinding) {
+        const sep = run.gSep[i];
+        // Mid-run windows only start after whitespace or a line break, so "0.5309…", "112-4567890-…" stay whole.
+        if (sep !== SEP_SPACE && sep !== SEP_LINE) {
+          i++;
+          continue;
+        }
+        // Inside a long 4-grouped number (USPS "9400 1000 0000 0000 0000 00") a window is just a slice of it,
+        // so after a 4-digit group only a contiguous number may start ("$1000 4111 1111 …" is missed).
+        singleGroupOnly =
+          sep === SEP_SPACE && run.gLen[i - 1] === 4 && run.gSep[i - 1] !== SEP_DASH && run.gSep[i - 1] !== SEP_DOT;
       }
-      const j = this.bestWindow(i, lastUsable);
+      const j = this.bestWindow(i, singleGroupOnly ? i : lastUsable);
       if (j < 0) {
         i++;
         continue;
       }
       const finding = this.finding(i, j);
-      // A bare 3–4 digit group closing the run right after the PAN is its CVV.
       const k = j + 1;
-      if (
+      // A bare group closing the run right after the PAN is its CVV: 3 digits, 4 for Amex (CID).
+      const cvvGroup =
         k === n - 1 &&
         k <= lastUsable &&
-        (run.gLen[k] === 3 || run.gLen[k] === 4) &&
-        (run.gSep[k] === SEP_SPACE || run.gSep[k] === SEP_DASH)
-      ) {
+        (run.gLen[k] === 3 || (run.gLen[k] === 4 && finding.brand === 'amex')) &&
+        (run.gSep[k] === SEP_SPACE || run.gSep[k] === SEP_DASH);
+      // A short PAN (Maestro 12, Visa 13, Amex 15…) followed by more digits on the same line is more likely the
+      // head of a longer non-card number ("5019 5592 8970 4851" failing Luhn) than a PAN.
+      if (!cvvGroup && k <= lastUsable && run.gSep[k] !== SEP_LINE && run.gDigit[k]! - run.gDigit[i]! < 16) {
+        i++;
+        continue;
+      }
+      if (cvvGroup) {
         finding.cvv = { start: run.gStart[k]!, end: run.gEnd[k]! };
         i = k + 1;
       } else {
         if (k >= n) this.cvvAfter(finding);
         i = k;
       }
+      afterFinding = i;
       this.findings.push(finding);
     }
   }
@@ -432,7 +452,7 @@ class Scanner {
         best = j;
       }
     }
-    if (best > i && bestLong === best - 1 && run.gLen[best]! <= 3) return bestLong;
+    if (best > i && bestLong === best - 1 && run.gLen[best] === 3) return bestLong;
     return best;
   }
 
@@ -475,6 +495,20 @@ class Scanner {
     };
   }
 
+  /** All-digit UUIDs (8-4-4-4-12 joined by dashes) contain card-length windows. */
+  private isUuid(): boolean {
+    const run = this.run;
+    for (let g = 0; g + 4 < run.n; g++) {
+      if (
+        run.gLen[g] === 8 && run.gLen[g + 1] === 4 && run.gLen[g + 2] === 4 && run.gLen[g + 3] === 4 &&
+        run.gLen[g + 4] === 12 && run.gSep[g + 1] === SEP_DASH && run.gSep[g + 4] === SEP_DASH
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private groupValue(g: number): number {
     const run = this.run;
     let v = 0;
@@ -486,6 +520,13 @@ class Scanner {
   private cvvAfter(finding: CardFinding): void {
     const text = this.text;
     let p = finding.end;
+    // HTML: step over closing inline tags and &nbsp; ("4111</span>&nbsp;cvv 123").
+    while (this.html && p < text.length) {
+      const c = text.charCodeAt(p);
+      if (c === 60 && this.tagKind(p) === SEP_SPACE) p = this.markupEnd(p);
+      else if (c === 38 && this.entityKind(p) === SEP_SPACE) p = text.indexOf(';', p) + 1;
+      else break;
+    }
     // Glued "…1111cvv123" / "…1111exp06/17".
     CVV_AFTER.lastIndex = p;
     const m = CVV_AFTER.exec(text);
@@ -503,9 +544,12 @@ class Scanner {
     // "+44 …" is a phone number; "/…" is a path.
     if (c === 43 || c === 47 || c === 92) return false;
     if (this.html && c === 59 && (text.endsWith('&#43;', start) || text.endsWith('&plus;', start))) return false;
-    if (isWordChar(c)) {
-      const word = this.wordBefore(start);
-      return LEAD_KEYWORDS.has(word) && !this.inUrl(start);
+    if (isWordChar(c)) return this.keywordBefore(start) && !this.inUrl(start);
+    // "ab12-4111…", "e29b-5000…" (UUID tail): joined to an alphanumeric token, unless that token is a keyword.
+    if ((c === 45 || c === 46 || c === 95) && start > 1) {
+      const b = text.charCodeAt(start - 2);
+      if (isWordChar(b) && !this.keywordBefore(start - 1)) return false;
+      if (DIGIT_VALUE[b]! >= 0) return false;
     }
     // The word just before, skipping ": # =" and spaces: "IMEI: 3569…", "tracking # 1Z…".
     let p = start - 1;
@@ -528,6 +572,14 @@ class Scanner {
     let p = end;
     while (p > 0 && end - p < 16 && isWordChar(text.charCodeAt(p - 1))) p--;
     return text.slice(p, end).toLowerCase();
+  }
+
+  /** Whether a whole-word card keyword ends at `end` ("cc" in "cc4111…", not in "a7cc-4111…"). */
+  private keywordBefore(end: number): boolean {
+    const word = this.wordBefore(end);
+    const p = end - word.length;
+    if (p > 0 && DIGIT_VALUE[this.text.charCodeAt(p - 1)]! >= 0) return false;
+    return LEAD_KEYWORDS.has(word);
   }
 
   private trailKeyword(pos: number): boolean {
