@@ -340,7 +340,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     } catch (e) {
       reply = errorReply(e);
     }
-    log(reply.status);
+    log(reply.status, fault?.id);
     if (!res.destroyed) send(res, reply);
   };
 
