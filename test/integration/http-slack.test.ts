@@ -10,6 +10,9 @@ import { createDataConverter, generatePayloadKey, parsePayloadKeys } from '../..
 import { redactionWorkflowId } from '../../workflows/ids';
 import { postZendeskWebhook, startService, type RunningService } from './fixtures/http-helpers';
 
+// The project's testTimeout does not reach hooks here; bundling workflows and starting emulators take seconds.
+jest.setTimeout(120_000);
+
 const CHANNEL = 'C0REDACT';
 const LEAD = 'U0LEAD1';
 const AGENT = 'U0AGENT1';

@@ -11,6 +11,9 @@ import { signZendeskWebhook } from '../../client/webhook-signature';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { postZendeskWebhook, signalsIn, startService, type RunningService } from './fixtures/http-helpers';
 
+// The project's testTimeout does not reach hooks here; bundling workflows and starting emulators take seconds.
+jest.setTimeout(120_000);
+
 const SECRET = 'test-webhook-secret';
 const PAN = '4111111111111111';
 
