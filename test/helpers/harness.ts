@@ -10,7 +10,7 @@ import { createZendeskApi, type ZendeskApi } from '../../activities/zendesk-api'
 import { loadConfig, redactionSettings, type Config } from '../../config';
 import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack';
 import { startZendeskSandbox, type ZendeskSandbox } from '../../sandbox/zendesk';
-import { createDataConverter, generatePayloadKey, parsePayloadKeys } from '../../security/codec';
+import { createDataConverter, FAILURE_CONVERTER_PATH, generatePayloadKey, parsePayloadKeys } from '../../security/codec';
 import { maskCardNumbers } from '../../security/mask';
 import { createRedactionWorker } from '../../workers/worker';
 import { redactionWorkflowId } from '../../workflows/ids';
@@ -25,7 +25,7 @@ export const CHANNEL = 'C0REDACT';
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflows once per test file: webpack takes seconds. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   return bundle;
 }
 
