@@ -203,7 +203,8 @@ function httpError(method: string, path: string, status: number, body: unknown, 
     path,
     status,
     code,
-    retryable: status === 429 || status >= 500,
+    // 409: Zendesk's answer to colliding concurrent updates of one ticket; a retry re-applies.
+    retryable: status === 429 || status === 409 || status >= 500,
     retryAfterSeconds: parseRetryAfter(headers.get('retry-after')),
     details,
   });

@@ -110,7 +110,8 @@ export function seedTickets(store: ZendeskStore, count: number, opts: SeedTicket
     const createdAt = Math.floor(start + i * step);
     const requesterId = 10000 + Math.floor(rnd() * 5000);
     const agentId = API_USER_ID + 1 + Math.floor(rnd() * 9);
-    const n = Math.max(1, avg - 1 + Math.floor(rnd() * 3));
+    const spread = Math.floor(rnd() * 3);
+    const n = avg <= 1 ? 1 : avg - 1 + spread;
     const withCard = rnd() < cardRate;
     const cardAt = withCard ? Math.floor(rnd() * n) : -1;
     const comments: IComment[] = [];

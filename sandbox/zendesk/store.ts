@@ -611,8 +611,11 @@ export class ZendeskStore {
     if (c.html === null) {
       c.body = c.body.split(text).join(glyphs);
     } else {
-      c.html = redactTextInHtml(c.html, text);
-      c.body = htmlToPlain(c.html);
+      // Only text within one text node matches (the real endpoint has "limited support" for formatting).
+      const html = redactTextInHtml(c.html, text);
+      if (html === c.html) return c;
+      c.html = html;
+      c.body = htmlToPlain(html);
     }
     this.afterRedaction(t, [{ type: 'CommentRedactionEvent', commentId: c.id }]);
     return c;

@@ -131,7 +131,7 @@ export interface SeedTicketsOptions {
   seed?: number;
   /** Share of tickets that get a card number in one comment (0..1). Default 0.01. */
   cardRate?: number;
-  /** Average comments per ticket (each ticket gets avg-1..avg+1). Default 3. */
+  /** Average comments per ticket: each gets avg-1..avg+1 (exactly 1 when avg is 1). Default 3. */
   commentsPerTicket?: number;
   /** Timestamps spread over [endTime - spanDays, endTime]; endTime defaults to now - 2 h. */
   spanDays?: number;

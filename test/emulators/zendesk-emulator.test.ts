@@ -281,6 +281,16 @@ describe('legacy PUT /tickets/{t}/comments/{c}/redact', () => {
     expect((await env.sb.control.getTicket(ticketId)).tags).toContain('redacted_content');
   });
 
+  test('in a formatted html_body only text within one text node matches', async () => {
+    const s = await env.sb.control.seedTicket({ comments: [{ html_body: '<div><p>4111 <b>1111</b> and 5555-5555</p></div>' }] });
+    const c0 = s.comments[0]!;
+    const split = await put(s.ticket.id, c0.id, { text: '4111 1111' });
+    expect(split.json.comment.html_body).toBe(c0.html_body);
+    const r = await put(s.ticket.id, c0.id, { text: '5555-5555' });
+    expect(r.json.comment.html_body).toBe(`<div><p>4111 <b>1111</b> and ${GLYPH.repeat(9)}</p></div>`);
+    expect(r.json.comment.body).toBe(`4111 1111 and ${GLYPH.repeat(9)}`);
+  });
+
   test('closed ticket → 422', async () => {
     const { ticketId, commentId } = await seedOne('4111111111111111', { status: 'closed' });
     const r = await put(ticketId, commentId, { text: '4111111111111111' });
@@ -504,6 +514,11 @@ describe('control API', () => {
       const c = stateA.tickets.find((t) => t.id === card.ticketId)!.comments.find((x) => x.id === card.commentId)!;
       expect(c.body.replace(/\D/g, '')).toContain(card.last4);
     }
+  });
+
+  test('commentsPerTicket: 1 gives exactly one comment per ticket', () => {
+    const r = seedTickets(env.sb.store, 200, { seed: 3, commentsPerTicket: 1 });
+    expect(r.commentCount).toBe(200);
   });
 
   test('100,000 tickets in-process within a few seconds', () => {

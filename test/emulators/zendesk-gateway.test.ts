@@ -131,6 +131,12 @@ describe('errors', () => {
     expect(err.message).toContain('retry after 7s');
   });
 
+  test('409 (colliding updates) is retryable', async () => {
+    const s = await env.sb.control.seedTicket({ comments: [{ body: 'x' }] });
+    await env.sb.control.addFault({ match: { method: 'PUT', path: '/tickets/' }, response: { status: 409, body: { error: 'UpdateConflict' } } });
+    expect(await caught(env.api.updateTicket(s.ticket.id, { subject: 'x' }))).toMatchObject({ status: 409, code: 'UpdateConflict', retryable: true });
+  });
+
   test('500 is retryable', async () => {
     const s = await env.sb.control.seedTicket({ comments: [{ body: 'x' }] });
     await env.sb.control.addFault({ match: { path: '/comments' }, response: { status: 503 } });
