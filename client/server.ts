@@ -144,14 +144,14 @@ export function buildServer(deps: ServerDeps): RedactionHttpServer {
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      log.warn({ url: req.url, limit: req.routeOptions.bodyLimit }, 'request rejected: body too large');
+      log.warn({ path: req.url.split('?')[0], limit: req.routeOptions.bodyLimit }, 'request rejected: body too large');
       return sendError(reply, 413, 'payload_too_large', `Request body is larger than ${req.routeOptions.bodyLimit} bytes.`);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return sendError(reply, status, 'bad_request', err.message || 'Bad request.');
     }
-    log.error({ err: { code: err.code, message: shortReason(err) }, url: req.url }, 'unhandled error');
+    log.error({ err: { code: err.code, message: shortReason(err) }, path: req.url.split('?')[0] }, 'unhandled error');
     return sendError(reply, 500, 'internal_error', 'Internal error; the request was not processed.');
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}.`));
@@ -274,7 +274,7 @@ export function buildServer(deps: ServerDeps): RedactionHttpServer {
         now(),
       );
       if (check.ok) return raw;
-      log.warn({ url: req.url, reason: check.reason }, 'slack request rejected: signature');
+      log.warn({ path: req.url.split('?')[0], reason: check.reason }, 'slack request rejected: signature');
       sendError(reply, 401, 'invalid_signature', `Slack signature rejected: ${check.reason}.`);
       return undefined;
     }
@@ -363,7 +363,11 @@ export function buildServer(deps: ServerDeps): RedactionHttpServer {
       if (claims.length === 0) log.info({ user: payload.user.id }, 'slack action ignored: unknown action id');
 
       // Slack wants the ack within 3 s; the claim (Temporal update + ephemeral) runs after it.
-      await reply.code(200).send();
+      try {
+        await reply.code(200).send();
+      } catch {
+        // The clicker went away before the ack was written; the claim is still theirs to make.
+      }
       for (const action of claims) afterReply('claim', () => handleClaim(payload, action.value));
       return reply;
     });

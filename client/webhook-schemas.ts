@@ -6,15 +6,17 @@ import type { RedactionRequest } from '../workflows/types';
 
 /** Placeholders render as text (`"123"`), so ids may be strings; anything non-numeric is rejected. */
 export const zendeskId = z
-  .union([z.number(), z.string().trim().regex(/^\d+$/, { message: 'expected a numeric id' })])
+  .union([z.number(), z.string().trim().regex(/^\d+$/, { message: 'expected a numeric id' })], {
+    error: (issue) => (issue.input === undefined ? 'is required' : 'expected a numeric id'),
+  })
   .transform(Number)
-  .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+  .pipe(z.number().int({ message: 'expected a whole number' }).positive({ message: 'expected a positive id' }).max(Number.MAX_SAFE_INTEGER, { message: 'id is too large' }));
 
 /** An empty placeholder (`""`) or null means "not given". */
 const optionalId = z.preprocess((v) => (v === '' || v === null ? undefined : v), zendeskId.optional());
 
 const attachmentNames = z
-  .union([z.array(z.string()), z.string()])
+  .union([z.array(z.string()), z.string()], { error: 'expected a list of file names or a comma-separated string' })
   .transform((v) => (typeof v === 'string' ? v.split(/[,\n]/) : v).map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string().max(255)).max(50));
 
@@ -64,7 +66,7 @@ export type ParsedWebhook =
 
 /** Issue paths and messages only: zod messages here never quote input values. */
 function problemsOf(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`);
+  return [...new Set(error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`))];
 }
 
 export function parseWebhookBody(json: unknown): ParsedWebhook {

@@ -21,6 +21,9 @@ describe('Zendesk webhook bodies', () => {
     expect(parsed.kind).toBe('invalid');
     expect(parsed.kind === 'invalid' && parsed.problems.join()).toMatch(/ticket_id/);
     expect(parseWebhookBody({ ticket_id: -1, type: 'comment_added' }).kind).toBe('invalid');
+    expect(parseWebhookBody({ type: 'comment_added' })).toEqual({ kind: 'invalid', problems: ['ticket_id: is required'] });
+    // Problems never quote the input, so a card number sent as an id is not echoed back.
+    expect(JSON.stringify(parseWebhookBody({ ticket_id: '4111111111111111111', type: 'comment_added' }))).not.toMatch(/4111/);
     expect(parseWebhookBody({ ticket_id: 1, type: 'something' }).kind).toBe('invalid');
     expect(parseWebhookBody([1, 2]).kind).toBe('invalid');
     expect(parseWebhookBody(null).kind).toBe('invalid');
