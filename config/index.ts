@@ -55,6 +55,10 @@ export const configSchema = z.object({
   CLAIM_REMINDER_AFTER: duration.default('30 minutes'),
   MAX_REDACTION_PASSES: z.coerce.number().int().min(1).max(5).default(2),
   MERGE_POLL_INTERVAL: duration.default('5 seconds'),
+  /** Per-attempt activity limits; unset = the defaults in workflows/activity-options.ts. */
+  ZENDESK_ACTIVITY_TIMEOUT: duration.optional(),
+  ZENDESK_SCAN_TIMEOUT: duration.optional(),
+  SLACK_ACTIVITY_TIMEOUT: duration.optional(),
 
   // Secrets for data protection
   PAYLOAD_KEYS: z.string().min(1, { message: 'set PAYLOAD_KEYS to keyId:base64key[,older...]' }),
@@ -109,5 +113,14 @@ export function redactionSettings(config: Config) {
     maxRedactionPasses: config.MAX_REDACTION_PASSES,
     mergePollInterval: config.MERGE_POLL_INTERVAL,
     mergePollLimit: 60,
+    ...(config.ZENDESK_ACTIVITY_TIMEOUT || config.ZENDESK_SCAN_TIMEOUT || config.SLACK_ACTIVITY_TIMEOUT
+      ? {
+          activityTimeouts: {
+            zendesk: config.ZENDESK_ACTIVITY_TIMEOUT,
+            scan: config.ZENDESK_SCAN_TIMEOUT,
+            slack: config.SLACK_ACTIVITY_TIMEOUT,
+          },
+        }
+      : {}),
   };
 }

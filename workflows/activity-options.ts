@@ -1,7 +1,8 @@
 // Timeouts and retry policies of every activity, named in one place.
 // Validation errors (4xx) are non-retryable; a 429 retries after its Retry-After through
 // ApplicationFailure.nextRetryDelay, which activities set (see activities/failures.ts).
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, Duration } from '@temporalio/workflow';
+import type { ActivityTimeouts } from './types';
 
 export const NON_RETRYABLE_TYPES = ['ValidationError', 'NotFound', 'TicketNotFound', 'SlackPlatformError', 'Unauthorized'];
 
@@ -36,3 +37,14 @@ export const slackCalls: ActivityOptions = {
     nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
   },
 };
+
+/** The three option sets, with the per-attempt limits the settings override. */
+export function activityOptions(timeouts: ActivityTimeouts = {}) {
+  const limit = (base: ActivityOptions, startToCloseTimeout: string | undefined): ActivityOptions =>
+    startToCloseTimeout ? { ...base, startToCloseTimeout: startToCloseTimeout as Duration } : base;
+  return {
+    zendesk: limit(zendeskCalls, timeouts.zendesk),
+    scans: limit(zendeskScans, timeouts.scan),
+    slack: limit(slackCalls, timeouts.slack),
+  };
+}

@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RedactionActivities, RedactionReport, SlackPost, Verification } from '../activities';
-import { slackCalls, zendeskCalls, zendeskScans } from './activity-options';
+import { activityOptions } from './activity-options';
 import { claimSignal, claimUpdate, requestSignal, statusQuery } from './messages';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
 import type {
@@ -28,10 +28,6 @@ import type {
   Stage,
 } from './types';
 
-const zendesk = proxyActivities<RedactionActivities>(zendeskCalls);
-const scans = proxyActivities<RedactionActivities>(zendeskScans);
-const slack = proxyActivities<RedactionActivities>(slackCalls);
-
 export const DENIAL_REASONS = {
   denied_last4_only: 'only the last 4 digits were shared',
   denied_not_card_data: 'not card data: we only redact card numbers',
@@ -39,6 +35,10 @@ export const DENIAL_REASONS = {
 
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
   const { ticketId, settings } = input;
+  const options = activityOptions(settings.activityTimeouts);
+  const zendesk = proxyActivities<RedactionActivities>(options.zendesk);
+  const scans = proxyActivities<RedactionActivities>(options.scans);
+  const slack = proxyActivities<RedactionActivities>(options.slack);
   const workflowId = workflowInfo().workflowId;
   const seenDeliveries = new Set(input.seenDeliveryIds ?? []);
   const pending: RedactionRequest[] = [];

@@ -105,6 +105,20 @@ export interface RedactionSettings {
   /** Interval between merge job polls. */
   mergePollInterval: string;
   mergePollLimit: number;
+  /**
+   * Per-attempt time limits of the activities (defaults in workflows/activity-options.ts). An attempt
+   * lost with a killed worker is retried only once its limit has passed, so keep them short.
+   */
+  activityTimeouts?: ActivityTimeouts;
+}
+
+export interface ActivityTimeouts {
+  /** startToClose of single Zendesk calls. */
+  zendesk?: string;
+  /** startToClose of whole-ticket scans (detect, redact, verify). */
+  scan?: string;
+  /** startToClose of Slack calls. */
+  slack?: string;
 }
 
 export interface RedactionWorkflowInput {
