@@ -156,9 +156,7 @@ export class ZendeskApiError extends Error {
 
   /** Same error, message prefixed with the gateway operation. */
   withOperation(operation: string): ZendeskApiError {
-    const e = new ZendeskApiError({ ...this, operation, details: this.details });
-    e.stack = `${e.name}: ${e.message}`;
-    return e;
+    return new ZendeskApiError({ ...this, operation, details: this.details });
   }
 }
 

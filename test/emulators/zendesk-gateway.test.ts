@@ -137,6 +137,16 @@ describe('errors', () => {
     expect(await caught(env.api.updateTicket(s.ticket.id, { subject: 'x' }))).toMatchObject({ status: 409, code: 'UpdateConflict', retryable: true });
   });
 
+  test('the incremental export limit surfaces as a thrown 429 with retryAfterSeconds', async () => {
+    await env.sb.control.configure({ exportExclusionSeconds: 0, incrementalRateLimit: true, incrementalRequestsPerMinute: 2 });
+    await env.api.exportTicketsCursor({ startTime: 0 });
+    await env.api.exportTicketsCursor({ startTime: 0 });
+    const err = await caught(env.api.exportTicketsCursor({ startTime: 0 }));
+    expect(err).toMatchObject({ status: 429, retryable: true });
+    expect(err.retryAfterSeconds).toBeGreaterThan(50);
+    expect(err.message).toContain('GET /api/v2/incremental/tickets/cursor.json');
+  });
+
   test('500 is retryable', async () => {
     const s = await env.sb.control.seedTicket({ comments: [{ body: 'x' }] });
     await env.sb.control.addFault({ match: { path: '/comments' }, response: { status: 503 } });
