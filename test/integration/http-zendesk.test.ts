@@ -152,6 +152,15 @@ describe('body', () => {
     expect(svc.logs.join('\n')).not.toContain(PAN);
   });
 
+  test('the signature is checked over the raw bytes: non-ASCII text, whitespace, any content type', async () => {
+    const id = ticket();
+    const raw = `{ "ticket_id" : ${id},\n  "type": "redaction_request", "attachment_names": ["reçu été.pdf"] }`;
+    const res = await post(raw, { contentType: 'text/plain; charset=utf-8', invocationId: `raw-${id}` });
+    expect(res.status).toBe(202);
+    const [signal] = await signalsIn(client, codec, redactionWorkflowId(id));
+    expect(signal!.args[0]).toMatchObject({ attachmentNames: ['reçu été.pdf'] });
+  });
+
   test('an agent request without invocation id is keyed by a hash of the body', async () => {
     const id = ticket();
     const body = { ticket_id: id, type: 'redaction_request', attachment_names: ['a.pdf'] };
