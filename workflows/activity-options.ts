@@ -1,7 +1,8 @@
 // Timeouts and retry policies of every activity, named in one place.
 // Validation errors (4xx) are non-retryable; a 429 retries after its Retry-After through
 // ApplicationFailure.nextRetryDelay, which activities set (see activities/failures.ts).
-import type { ActivityOptions, Duration } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { ActivityOptions } from '@temporalio/workflow';
 import type { ActivityTimeouts } from './types';
 
 export const NON_RETRYABLE_TYPES = ['ValidationError', 'NotFound', 'TicketNotFound', 'SlackPlatformError', 'Unauthorized'];
