@@ -38,7 +38,7 @@ const URL_LOOKBACK = 2048;
 
 // Every PAN layout we accept contains a group of ≥4 digits, so the scan only stops at 4-digit runs
 // and walks back for shorter leading groups. Much faster than stopping at every digit.
-const CANDIDATE = new RegExp(`${DIGIT_CLASS}{4}`, 'g');
+const CANDIDATE = new RegExp(`${DIGIT_CLASS}{4,}`, 'g');
 
 // What may follow a PAN before a CVV: an optional expiry (never absorbed), then an optional keyword.
 const D = DIGIT_CLASS;
@@ -73,6 +73,10 @@ function isSpaceLike(c: number): boolean {
 }
 function isDash(c: number): boolean {
   return c === 45 || (c >= 0x2010 && c <= 0x2014) || c === 0x2212 || c === 0xff0d;
+}
+/** Any character readSeparator/walkBack accept in plain text. */
+function isSeparatorChar(c: number): boolean {
+  return isSpaceLike(c) || isDash(c) || c === 46 || c === 0xff0e || c === 10 || c === 13;
 }
 /**
  * Letters of space-separated scripts (Latin, Greek, Cyrillic, Armenian) and '_': a number glued to one is part of
@@ -115,9 +119,11 @@ class Scanner {
     const text = this.text;
     const re = new RegExp(CANDIDATE.source, 'g');
     let floor = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      let at = m.index;
+    // test() instead of exec(): no match array per candidate; the group's start is found by walking back.
+    while (re.test(text)) {
+      const end = re.lastIndex;
+      let at = end - 4;
+      while (at > floor && DIGIT_VALUE[text.charCodeAt(at - 1)]! >= 0) at--;
       if (this.html) {
         const resume = this.markupResume(at);
         if (resume >= 0) {
@@ -125,8 +131,8 @@ class Scanner {
           continue;
         }
       }
-      // The leftmost 4-digit match may sit inside a longer group.
-      while (at > floor && DIGIT_VALUE[text.charCodeAt(at - 1)]! >= 0) at--;
+      // Most digit groups in tickets (dates, amounts, order numbers) stand alone: skip them cheaply.
+      if (end - at < 12 && !this.html && !this.mayJoin(at, end)) continue;
       let start = this.walkBack(at, floor);
       this.build(start);
       if (this.run.end <= at) {
@@ -138,6 +144,22 @@ class Scanner {
       re.lastIndex = floor;
     }
     return this.findings;
+  }
+
+  /** Whether a separator and another digit sit right before `start` or right after `end` (plain text). */
+  private mayJoin(start: number, end: number): boolean {
+    const text = this.text;
+    for (let p = end, k = 0; k < 10 && p < text.length; p++, k++) {
+      const c = text.charCodeAt(p);
+      if (DIGIT_VALUE[c]! >= 0) return true;
+      if (!isSeparatorChar(c)) break;
+    }
+    for (let p = start - 1, k = 0; k < 10 && p >= 0; p--, k++) {
+      const c = text.charCodeAt(p);
+      if (DIGIT_VALUE[c]! >= 0) return k > 0;
+      if (!isSeparatorChar(c)) break;
+    }
+    return false;
   }
 
   /** Earliest digit from which separator-joined groups lead to `at`. */

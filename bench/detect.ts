@@ -1,0 +1,256 @@
+/**
+ * `npm run bench:detect`: throughput of findCardNumbers and of `redactor scan` on ≥64 MB of seeded,
+ * support-ticket-like text, next to ripgrep finding the candidate digit runs in the same file.
+ *
+ *   npm run bench:detect                 # 64 MB, a few minutes at most
+ *   BENCH_1GB=1 npm run bench:detect     # also: CLI on a 1 GB file, peak RSS (streaming check)
+ *   BENCH_MB=128 npm run bench:detect    # bigger default file
+ *
+ * Data goes to bench/.data/ (gitignored). Card numbers are generated (random + Luhn), never written in source.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findCardNumbers } from '../detection';
+
+const ROOT = resolve(__dirname, '..');
+const DATA = join(ROOT, 'bench', '.data');
+const BIN = join(ROOT, 'bin', 'redactor.js');
+const SEED = 0x5eed;
+const MB = 1e6;
+const TARGET_MB = Number(process.env.BENCH_MB ?? 64);
+const WITH_1GB = process.env.BENCH_1GB === '1' || process.argv.includes('--1gb');
+/**
+ * What ripgrep searches for: runs of ≥12 digits/separators that start and end with a digit. The Unicode pattern
+ * matches what the detector accepts (any decimal digit, NBSP); the ASCII one is the cheaper, stricter yardstick.
+ */
+const RG_PATTERNS = [
+  { name: 'unicode', pattern: String.raw`\d[\d .\-\x{A0}]{10,}\d` },
+  { name: 'ascii', pattern: String.raw`[0-9][0-9 .\-]{10,}[0-9]` },
+];
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ticket-like text
+
+type Rand = () => number;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+const digits = (r: Rand, n: number): string => {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(48 + Math.floor(r() * 10));
+  return s;
+};
+
+function luhnComplete(body: string): string {
+  let sum = 0;
+  for (let i = body.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
+    let d = body.charCodeAt(i) - 48;
+    if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+const PAN_SHAPES: [string, number, number[]][] = [
+  ['4', 16, [4, 4, 4, 4]],
+  ['51', 16, [4, 4, 4, 4]],
+  ['2221', 16, [4, 4, 4, 4]],
+  ['37', 15, [4, 6, 5]],
+  ['6011', 16, [4, 4, 4, 4]],
+  ['3528', 16, [4, 4, 4, 4]],
+  ['62', 19, [4, 4, 4, 4, 3]],
+];
+
+function pan(r: Rand): string {
+  const [prefix, len, groups] = pick(r, PAN_SHAPES);
+  const d = luhnComplete(prefix + digits(r, len - prefix.length - 1));
+  const sep = pick(r, ['', ' ', ' ', '-', '.', '\u00a0']);
+  if (sep === '') return d;
+  const out: string[] = [];
+  let p = 0;
+  for (const g of groups) {
+    out.push(d.slice(p, p + g));
+    p += g;
+  }
+  return out.join(sep);
+}
+
+const WORDS = (
+  'hi hello thanks please help order refund charged twice account email shipping delivered today tomorrow ' +
+  'invoice item price total customer support agent ticket payment failed subscription cancel renew update ' +
+  'address package missing damaged return label warranty the a my your our was is not been has have and or but'
+).split(' ');
+
+function sentence(r: Rand): string {
+  const n = int(r, 6, 18);
+  const w: string[] = [];
+  for (let i = 0; i < n; i++) w.push(pick(r, WORDS));
+  return w.join(' ');
+}
+
+/** One ticket line; about 1 in 150 lines carries a card number. */
+function ticketLine(r: Rand, cards: { n: number }): string {
+  const x = r();
+  if (x < 0.0067) {
+    cards.n++;
+    return pick(r, [
+      `Hi, my card number is ${pan(r)}, please refund.`,
+      `card: ${pan(r)} exp ${int(r, 1, 12)}/${int(r, 26, 32)}`,
+      `I paid with ${pan(r)} but it failed`,
+    ]);
+  }
+  if (x < 0.05) return `Ticket #${int(r, 100000, 9999999)} | 2025-${int(r, 1, 12)}-${int(r, 10, 28)} ${int(r, 10, 23)}:${int(r, 10, 59)}:${int(r, 10, 59)} | from: user${int(r, 1, 99999)}@example.com`;
+  if (x < 0.09) return `My order ${digits(r, 3)}-${digits(r, 7)}-${digits(r, 7)} has not arrived, tracking 9400 ${digits(r, 4)} ${digits(r, 4)} ${digits(r, 4)} ${digits(r, 4)} ${digits(r, 2)}.`;
+  if (x < 0.12) return `I was charged $${int(r, 5, 999)}.${digits(r, 2)} twice on ${int(r, 1, 12)}/${int(r, 1, 28)}. Card ending ${digits(r, 4)}.`;
+  if (x < 0.14) return `Please call me at +1 (${digits(r, 3)}) ${digits(r, 3)}-${digits(r, 4)} or +44 20 ${digits(r, 4)} ${digits(r, 4)}.`;
+  if (x < 0.15) return `Device IMEI ${luhnComplete('35' + digits(r, 12))} is blocked.`;
+  if (x < 0.17) return `See https://help.example.com/hc/en-us/articles/${digits(r, 13)}-how-to and ticket ${digits(r, 8)}`;
+  if (x < 0.18) return `ts=17${digits(r, 11)} request ${digits(r, 8)}-${digits(r, 4)}-${digits(r, 4)}-${digits(r, 4)}-${digits(r, 12)}`;
+  return sentence(r) + (r() < 0.3 ? ` ${int(r, 1, 500)}` : '') + '.';
+}
+
+function generate(file: string, targetBytes: number): { bytes: number; cards: number } {
+  const r = rng(SEED);
+  const cards = { n: 0 };
+  const fd = openSync(file, 'w');
+  let bytes = 0;
+  try {
+    while (bytes < targetBytes) {
+      let chunk = '';
+      while (chunk.length < 1 << 20) chunk += ticketLine(r, cards) + '\n';
+      const buf = Buffer.from(chunk, 'utf8');
+      writeSync(fd, buf);
+      bytes += buf.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, cards: cards.n };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurements
+
+function seconds(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function benchLibrary(text: string, bytes: number): { mbps: number; best: number; findings: number } {
+  const times: number[] = [];
+  let findings = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    findings = findCardNumbers(text).length;
+    times.push(seconds(t0));
+  }
+  return { mbps: bytes / MB / median(times), best: bytes / MB / Math.min(...times), findings };
+}
+
+/** Runs the CLI under /usr/bin/time -v: wall seconds, peak RSS (kB), exit code. */
+function runCli(file: string): { wall: number; rssKb: number; code: number | null; lines: number } {
+  const out = join(DATA, 'scan-output.txt');
+  const fd = openSync(out, 'w');
+  const hasTime = existsSync('/usr/bin/time');
+  const cmd = hasTime ? '/usr/bin/time' : process.execPath;
+  const args = hasTime ? ['-v', process.execPath, BIN, 'scan', file] : [BIN, 'scan', file];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 24 });
+  const wall = seconds(t0);
+  closeSync(fd);
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  const lines = readFileSync(out, 'utf8').split('\n').length - 1;
+  return { wall, rssKb: m ? Number(m[1]) : NaN, code: r.status, lines };
+}
+
+function runRg(file: string, pattern: string): { wall: number; matches: number } | undefined {
+  const times: number[] = [];
+  let matches = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('rg', ['--count-matches', '--no-filename', pattern, file], { encoding: 'utf8' });
+    times.push(seconds(t0));
+    if (r.error) return undefined;
+    matches = Number(r.stdout.trim() || 0);
+  }
+  return { wall: median(times), matches };
+}
+
+function main(): void {
+  mkdirSync(DATA, { recursive: true });
+  const file = join(DATA, `tickets-${TARGET_MB}mb.txt`);
+  const t0 = process.hrtime.bigint();
+  const gen = generate(file, TARGET_MB * MB);
+  console.log(
+    `data      ${file}: ${(gen.bytes / MB).toFixed(1)} MB, ${gen.cards} card numbers (seed ${SEED}), generated in ${seconds(t0).toFixed(1)} s`,
+  );
+
+  const text = readFileSync(file, 'utf8');
+  const lib = benchLibrary(text, gen.bytes);
+  console.log(
+    `library   findCardNumbers: ${lib.mbps.toFixed(0)} MB/s median of 5 (best ${lib.best.toFixed(0)} MB/s), ` +
+      `${lib.findings} findings for ${gen.cards} inserted card numbers`,
+  );
+
+  const cliRuns = [runCli(file), runCli(file)];
+  const cli = cliRuns.reduce((a, b) => (b.wall < a.wall ? b : a));
+  console.log(
+    `cli       redactor scan: ${(gen.bytes / MB / cli.wall).toFixed(0)} MB/s (${cli.wall.toFixed(2)} s wall incl. startup, ` +
+      `exit ${cli.code}, ${cli.lines} lines), peak RSS ${(cli.rssKb / 1024).toFixed(0)} MB`,
+  );
+
+  for (const { name, pattern } of RG_PATTERNS) {
+    const rg = runRg(file, pattern);
+    if (rg === undefined) {
+      console.log('ripgrep   rg not found (Debian: apt-get install -y ripgrep); no ratio');
+      break;
+    }
+    const rgMbps = gen.bytes / MB / rg.wall;
+    console.log(
+      `ripgrep   ${name.padEnd(7)} rg --count-matches '${pattern}': ${rg.wall.toFixed(3)} s median of 5 (wall), ` +
+        `${rgMbps.toFixed(0)} MB/s, ${rg.matches} candidate runs`,
+    );
+    console.log(
+      `ratio     ${name.padEnd(7)} library/ripgrep ${(lib.mbps / rgMbps).toFixed(2)}x (target >= 0.6x), ` +
+        `cli/ripgrep ${(gen.bytes / MB / cli.wall / rgMbps).toFixed(2)}x`,
+    );
+  }
+
+  if (WITH_1GB) {
+    const big = join(DATA, 'tickets-1gb.txt');
+    const chunk = readFileSync(file);
+    const fd = openSync(big, 'w');
+    let bytes = 0;
+    while (bytes < 1e9) {
+      writeSync(fd, chunk);
+      bytes += chunk.length;
+    }
+    closeSync(fd);
+    const size = statSync(big).size;
+    const run = runCli(big);
+    console.log(
+      `cli 1GB   redactor scan on ${(size / MB).toFixed(0)} MB: ${(size / MB / run.wall).toFixed(0)} MB/s, ` +
+        `${run.wall.toFixed(1)} s, exit ${run.code}, ${run.lines} lines, peak RSS ${(run.rssKb / 1024).toFixed(0)} MB`,
+    );
+  } else {
+    console.log('cli 1GB   skipped (set BENCH_1GB=1 to measure peak RSS on a 1 GB input)');
+  }
+}
+
+main();
