@@ -456,6 +456,32 @@ describe('incremental exports', () => {
   });
 });
 
+describe('node-zendesk generic calls (the paths the fact sheet recommends)', () => {
+  test('comment_redactions and attachment redaction through client.tickets.put', async () => {
+    const s = await env.sb.control.seedTicket({ comments: [{ body: 'pan 5555555555554444', attachments: [{ file_name: 'card.png' }] }] });
+    const c0 = s.comments[0]!;
+    const r: Any = await env.zd.tickets.put(['comment_redactions', c0.id], {
+      ticket_id: s.ticket.id,
+      html_body: c0.html_body.replace('5555555555554444', '<redact>5555555555554444</redact>'),
+    });
+    expect(count(r.result.comment.body)).toBe(16);
+    const a: Any = await env.zd.tickets.put(['tickets', s.ticket.id, 'comments', c0.id, 'attachments', c0.attachments[0]!.id, 'redact'], undefined);
+    expect(a.result.attachment.file_name).toBe('redacted.txt');
+    // A stale html_body surfaces as node-zendesk's generic 422 error.
+    await expect(env.zd.tickets.put(['comment_redactions', c0.id], { ticket_id: s.ticket.id, html_body: c0.html_body })).rejects.toThrow(/422/);
+  });
+
+  test('ticketexport.exportCursor: first call sends cursor=undefined (→ 400 here), a cursor call works', async () => {
+    seedTickets(env.sb.store, 3, { seed: 8 });
+    const start = Math.floor(Date.now() / 1000) - 365 * 86400;
+    await expect(env.zd.ticketexport.exportCursor(start, undefined as unknown as string)).rejects.toThrow(/400/);
+    const first = await raw(env.sb, 'GET', `/api/v2/incremental/tickets/cursor.json?start_time=${start}&per_page=2`);
+    const next: Any = await env.zd.ticketexport.exportCursor(undefined as unknown as number, first.json.after_cursor);
+    expect(next.result.tickets).toHaveLength(1);
+    expect(next.result.end_of_stream).toBe(true);
+  });
+});
+
 describe('control API', () => {
   test('seed a ticket, add an end-user comment, read state and the call log', async () => {
     const s = await env.sb.control.seedTicket({ subject: 'Q', status: 'solved', requester_id: 555, tags: ['vip'], comments: [{ body: 'hi' }, { body: 'note', public: false, author_id: 900002 }] });
