@@ -6,7 +6,7 @@ import { createZendeskApi } from '../activities/zendesk-api';
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
-import { createRedactionWorker } from './worker';
+import { activitySettings, createRedactionWorker } from './worker';
 
 export async function runWorker(config: Config, opts: { signal?: AbortSignal } = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
@@ -20,13 +20,7 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal } =
       dataConverter: createDataConverter(parsePayloadKeys(config.PAYLOAD_KEYS)),
       zendesk: createZendeskApi({ url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS }),
       slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
-      settings: {
-        zendeskUrl: config.ZENDESK_URL,
-        slackChannelId: config.SLACK_CHANNEL_ID,
-        fingerprintKey: config.FINGERPRINT_KEY,
-        redactionApi: config.ZENDESK_REDACTION_API,
-        legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
-      },
+      settings: activitySettings(config),
     });
     opts.signal?.addEventListener('abort', () => worker.shutdown());
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');

@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { ZendeskApi } from '../activities/zendesk-api';
+import type { Config } from '../config';
 
 export interface RedactionWorkerOptions {
   connection: NativeConnection;
@@ -29,4 +30,15 @@ export async function createRedactionWorker(opts: RedactionWorkerOptions): Promi
     // On SIGTERM the worker stops polling and lets activities in flight finish within this time.
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
   });
+}
+
+/** The activities' settings, from the validated configuration. */
+export function activitySettings(config: Config): RedactionWorkerOptions['settings'] {
+  return {
+    zendeskUrl: config.ZENDESK_URL,
+    slackChannelId: config.SLACK_CHANNEL_ID,
+    fingerprintKey: config.FINGERPRINT_KEY,
+    redactionApi: config.ZENDESK_REDACTION_API,
+    legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
+  };
 }

@@ -12,7 +12,7 @@ import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack';
 import { startZendeskSandbox, type ZendeskSandbox } from '../../sandbox/zendesk';
 import { createDataConverter, FAILURE_CONVERTER_PATH, generatePayloadKey, parsePayloadKeys } from '../../security/codec';
 import { maskCardNumbers } from '../../security/mask';
-import { createRedactionWorker } from '../../workers/worker';
+import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { requestSignal } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
@@ -132,13 +132,7 @@ export async function startHarness(opts: { env?: NodeJS.ProcessEnv; worker?: boo
         dataConverter,
         workflowBundle: await workflowBundle(),
         shutdownGraceTime: '5 seconds',
-        settings: {
-          zendeskUrl: config.ZENDESK_URL,
-          slackChannelId: config.SLACK_CHANNEL_ID,
-          fingerprintKey: config.FINGERPRINT_KEY,
-          redactionApi: config.ZENDESK_REDACTION_API,
-          legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
-        },
+        settings: activitySettings(config),
       });
       running = harness.worker.run();
     },
