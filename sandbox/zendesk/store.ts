@@ -167,6 +167,11 @@ export class ZendeskStore {
     this.dispose();
   }
 
+  /** Numbers new tickets from `id` on (never backwards): test files sharing one Temporal server keep distinct ticket ids. */
+  skipTicketIdsTo(id: number): void {
+    if (Number.isSafeInteger(id) && id > this.nextTicketId) this.nextTicketId = id;
+  }
+
   dispose(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -826,20 +831,29 @@ export class ZendeskStore {
       if ((this.audits[mid] as IAudit).at < start) lo = mid + 1;
       else hi = mid;
     }
+    const sec = (ms: number): number => Math.floor(ms / 1000);
     const page: IAudit[] = [];
-    for (let i = lo; i < this.audits.length && page.length < perPage; i++) {
+    let i = lo;
+    for (; i < this.audits.length && page.length < perPage; i++) {
       const a = this.audits[i] as IAudit;
       if (a.at > horizon) break;
       page.push(a);
     }
-    const withComments = (q.include ?? '').split(',').includes('comment_events');
-    const sec = (ms: number): number => Math.floor(ms / 1000);
     const firstA = page[0];
     const lastA = page[page.length - 1];
     let endTime = lastA ? sec(lastA.at) : sec(start);
     const endOfStream = page.length < perPage;
-    // A full page within one second would loop forever; step past that second.
-    if (!endOfStream && firstA && lastA && sec(firstA.at) === sec(lastA.at)) endTime += 1;
+    // A full page within one second would loop forever (next start_time = end_time): the page
+    // then grows to hold that whole second, and the next one starts after it.
+    if (!endOfStream && firstA && lastA && sec(firstA.at) === sec(lastA.at)) {
+      for (; i < this.audits.length; i++) {
+        const a = this.audits[i] as IAudit;
+        if (a.at > horizon || sec(a.at) !== endTime) break;
+        page.push(a);
+      }
+      endTime += 1;
+    }
+    const withComments = (q.include ?? '').split(',').includes('comment_events');
     const include = q.include ? `&include=${encodeURIComponent(q.include)}` : '';
     return {
       ticket_events: page.map((a) => ({

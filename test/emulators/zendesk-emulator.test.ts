@@ -428,6 +428,14 @@ describe('incremental exports', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  test('ticket_events: a full page within one second grows to hold that second (no loop, no loss)', async () => {
+    const at = Date.now() - 3_600_000;
+    for (let i = 0; i < 5; i++) await env.sb.control.seedTicket({ created_at: at, comments: [{ body: `same second ${i}` }] });
+    const r = await raw(env.sb, 'GET', `/api/v2/incremental/ticket_events.json?start_time=${Math.floor(at / 1000)}&per_page=2`);
+    expect(r.json.count).toBe(5);
+    expect(r.json.end_time).toBe(Math.floor(at / 1000) + 1);
+  });
+
   test('ticket_events with include=comment_events carries Comment child events; pages by next_page', async () => {
     const seeded = seedTickets(env.sb.store, 4, { seed: 5, commentsPerTicket: 2 });
     const first = await raw(env.sb, 'GET', `/api/v2/incremental/ticket_events.json?start_time=${past(24 * 365)}&include=comment_events&per_page=3`);
