@@ -2,13 +2,15 @@
  * `redactor scan`: finds card numbers in files (or stdin). Streams, so memory stays flat on any input size.
  * Exit status like grep: 0 found, 1 none found, 2 error.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Readable, type Writable } from 'node:stream';
 import { cardDigits, findCardNumbers, type CardFinding, type DetectOptions } from '../detection';
 
 const USAGE = `usage: redactor scan [--jsonl] [--html] [--unionpay-luhn-exempt] [file ...]
 
-Reads the files, or stdin when none is given ("-" also means stdin).
+Reads the files, or stdin when none is given ("-" also means stdin). Directories are walked recursively
+(skipping node_modules and dot-directories).
   --jsonl                 each input line is {"id","text"}; each output line is {"id","findings":[…]}, same order
   --html                  treat text as HTML (Zendesk html_body): skip tags and attributes, decode entities
   --unionpay-luhn-exempt  accept UnionPay numbers that fail the Luhn check
@@ -186,6 +188,33 @@ async function scanJsonl(name: string, input: Readable, options: DetectOptions, 
   return { found, errors };
 }
 
+/** Files under a directory, sorted, skipping node_modules and dot-directories. */
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules' && !e.name.startsWith('.')) out.push(...walk(path));
+    } else if (e.isFile()) out.push(path);
+  }
+  return out;
+}
+
+function expand(files: string[], err: Writable): { paths: string[]; errors: number } {
+  const paths: string[] = [];
+  let errors = 0;
+  for (const f of files) {
+    try {
+      if (f !== '-' && statSync(f).isDirectory()) paths.push(...walk(f));
+      else paths.push(f);
+    } catch (e) {
+      errors++;
+      err.write(`redactor scan: ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+  return { paths, errors };
+}
+
 export async function scanMain(argv: string[], io: ScanIo = process): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
@@ -198,8 +227,9 @@ export async function scanMain(argv: string[], io: ScanIo = process): Promise<nu
   }
   const out = new Output(io.stdout);
   let found = 0;
-  let errors = 0;
-  const inputs = args.files.length === 0 ? ['-'] : args.files;
+  const expanded = expand(args.files.length === 0 ? ['-'] : args.files, io.stderr);
+  let errors = expanded.errors;
+  const inputs = expanded.paths;
   for (const file of inputs) {
     const name = file === '-' ? '(stdin)' : file;
     try {

@@ -468,7 +468,9 @@ class Scanner {
       }
       if (total < 12) continue;
       if (j > i && run.gLen[i]! < 4 && run.gSep[i + 1] !== SEP_LINE) break;
-      if (this.valid(run.gDigit[i]!, total)) {
+      // Two groups joined by a dash or dot are a range or a decimal ("500000-504174", "5123.456789012345").
+      const pair = j === i + 1 && (run.gSep[j] === SEP_DASH || run.gSep[j] === SEP_DOT);
+      if (!pair && this.valid(run.gDigit[i]!, total)) {
         // Prefer "PAN + short trailing group" over one long PAN that swallows a CVV.
         bestLong = best;
         best = j;

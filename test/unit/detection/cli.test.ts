@@ -1,6 +1,6 @@
 /** `redactor scan` end to end, through the bin shim. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -30,6 +30,15 @@ describe('redactor scan', () => {
     const r = scan([], 'x\ncard 378282246310005\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('(stdin):2:6\tamex\t***********0005\n');
+  });
+
+  it('walks directories recursively', () => {
+    const sub = join(dir, 'tree', 'sub');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'b.txt'), 'pay 5555 5555 5555 4444\n');
+    const r = scan([join(dir, 'tree')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${join(sub, 'b.txt')}:1:5\tmastercard\t************4444\n`);
   });
 
   it('exit 2 on a missing file or a bad option', () => {
