@@ -283,7 +283,8 @@ type Segment = string | number;
 type Query = Record<string, string | number>;
 
 export function createZendeskApi(opts: ZendeskApiOptions) {
-  const endpointUri = `${opts.url.replace(/\/+$/, '')}/api/v2`;
+  // Tolerate a URL given with /api/v2 already on it.
+  const endpointUri = `${opts.url.replace(/\/+$/, '').replace(/\/api\/v2$/, '')}/api/v2`;
   const client = createClient({
     username: opts.email,
     token: opts.token,

@@ -247,6 +247,12 @@ describe('node-zendesk 6.0.1 bugs and how the gateway goes around them', () => {
   });
 });
 
+test('an account URL given with /api/v2 still works', async () => {
+  const s = await env.sb.control.seedTicket({ comments: [{ body: 'x' }] });
+  const api = createZendeskApi({ url: `${env.sb.url}/api/v2/`, email: env.sb.email, token: env.sb.token, timeoutMs: 1000 });
+  expect((await api.getTicket(s.ticket.id)).id).toBe(s.ticket.id);
+});
+
 test('isZendeskApiError', () => {
   expect(isZendeskApiError(new ZendeskApiError({ method: 'GET', path: '/x', status: 500, code: 'ServerError', retryable: true }))).toBe(true);
   expect(isZendeskApiError(new Error('x'))).toBe(false);
