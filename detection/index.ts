@@ -63,7 +63,7 @@ const TRAIL_KEYWORD = /^(?:ex|cvv|cvc|cid|csc|valid|thru)/i;
 const NOT_CARD_WORDS = new Set([
   'imei', 'imeisv', 'meid', 'esn', 'iccid', 'imsi', 'sim', 'serial', 'sn', 'isbn', 'issn', 'ean', 'upc', 'gtin',
   'tracking', 'awb', 'iban', 'phone', 'tel', 'telephone', 'fax', 'mobile', 'mob', 'cell', 'whatsapp', 'order',
-  'invoice', 'ticket', 'ref', 'reference', 'account', 'acct', 'routing', 'aba', 'swift', 'bic', 'arn', 'rrn',
+  'invoice', 'ticket', 'ref', 'reference', 'routing', 'aba', 'swift', 'bic', 'arn', 'rrn',
 ]);
 
 const LETTER = /\p{L}/u;
@@ -74,6 +74,19 @@ function isSpaceLike(c: number): boolean {
 function isDash(c: number): boolean {
   return c === 45 || (c >= 0x2010 && c <= 0x2014) || c === 0x2212 || c === 0xff0d;
 }
+/** Index of char code `c` in [from, limit), or -1. */
+function findAhead(text: string, c: number, from: number, limit: number): number {
+  const end = Math.min(limit, text.length);
+  for (let p = from; p < end; p++) if (text.charCodeAt(p) === c) return p;
+  return -1;
+}
+
+/** Index of char code `c` in [from - maxBack, from], searching backwards, or -1. */
+function findBack(text: string, c: number, from: number, maxBack: number): number {
+  for (let p = from; p >= 0 && from - p <= maxBack; p--) if (text.charCodeAt(p) === c) return p;
+  return -1;
+}
+
 /** Any character readSeparator/walkBack accept in plain text. */
 function isSeparatorChar(c: number): boolean {
   return isSpaceLike(c) || isDash(c) || c === 46 || c === 0xff0e || c === 10 || c === 13;
@@ -107,6 +120,8 @@ class Scanner {
   private readonly findings: CardFinding[] = [];
   /** HTML mode: position up to which markup has been classified; always in text state. */
   private htmlCursor = 0;
+  /** Position of the first '<' at or after htmlCursor (text.length if none); -1 = unknown. */
+  private nextLt = -1;
   private sepKind = 0;
 
   constructor(
@@ -175,13 +190,13 @@ class Scanner {
           p--;
           budget--;
         } else if (this.html && c === 59 /* ; */) {
-          const amp = text.lastIndexOf('&', p - 1);
-          if (amp < 0 || p - amp > 10) break;
+          const amp = findBack(text, 38, p - 1, 10);
+          if (amp < 0) break;
           p = amp;
           budget -= 2;
         } else if (this.html && c === 62 /* > */) {
-          const lt = text.lastIndexOf('<', p - 1);
-          if (lt < 0 || p - lt > 40) break;
+          const lt = findBack(text, 60, p - 1, 40);
+          if (lt < 0) break;
           p = lt;
           budget -= 2;
         } else break;
@@ -285,8 +300,8 @@ class Scanner {
   /** Separator kind of an HTML entity at p, or 0 when it is not a separator. */
   private entityKind(p: number): number {
     const text = this.text;
-    const semi = text.indexOf(';', p);
-    if (semi < 0 || semi - p > 9) return 0;
+    const semi = findAhead(text, 59, p, p + 10);
+    if (semi < 0) return 0;
     const name = text.slice(p + 1, semi).toLowerCase();
     switch (name) {
       case 'nbsp': case 'ensp': case 'emsp': case 'thinsp': case '#32': case '#x20': case '#160': case '#xa0':
@@ -328,8 +343,13 @@ class Scanner {
     const text = this.text;
     if (pos < this.htmlCursor) return -1;
     for (;;) {
-      const lt = text.indexOf('<', this.htmlCursor);
-      if (lt < 0 || lt > pos) {
+      // Cached: many candidates fall between the same two tags.
+      if (this.nextLt < this.htmlCursor) {
+        const lt = text.indexOf('<', this.htmlCursor);
+        this.nextLt = lt < 0 ? text.length : lt;
+      }
+      const lt = this.nextLt;
+      if (lt >= text.length || lt > pos) {
         this.htmlCursor = pos;
         return -1;
       }
@@ -366,7 +386,11 @@ class Scanner {
     // Script and style bodies are not text.
     const name = text.slice(lt + 1, Math.min(lt + 7, len)).toLowerCase();
     if (name.startsWith('script') || name.startsWith('style')) {
-      const close = text.toLowerCase().indexOf(name.startsWith('script') ? '</script' : '</style', tagEnd);
+      const closing = name.startsWith('script') ? 'script' : 'style';
+      let close = text.indexOf('</', tagEnd);
+      while (close >= 0 && text.slice(close + 2, close + 2 + closing.length).toLowerCase() !== closing) {
+        close = text.indexOf('</', close + 2);
+      }
       if (close < 0) return len;
       const gt = text.indexOf('>', close);
       return gt < 0 ? len : gt + 1;
@@ -637,14 +661,14 @@ export function cardDigits(text: string, finding: CardFinding): string {
     const c = text.charCodeAt(p);
     // Separators inside an HTML span may be entities (&#160;) or tags (<br>): their digits are not the PAN's.
     if (c === 38 /* & */) {
-      const semi = text.indexOf(';', p);
-      if (semi > 0 && semi < finding.end && semi - p <= 9) {
+      const semi = findAhead(text, 59, p, Math.min(p + 10, finding.end));
+      if (semi > 0) {
         p = semi;
         continue;
       }
     } else if (c === 60 /* < */) {
-      const gt = text.indexOf('>', p);
-      if (gt > 0 && gt < finding.end) {
+      const gt = findAhead(text, 62, p, finding.end);
+      if (gt > 0) {
         p = gt;
         continue;
       }
