@@ -1,0 +1,358 @@
+// Canary suite (issue 6): one end-to-end redaction through the real HTTP service, worker, Temporal dev
+// server and both emulators, with distinct canary card numbers in a comment's text, an HTML comment, the
+// ticket subject and an attachment's name. Afterwards no canary's digits (with or without separators) may
+// appear anywhere we write: raw Temporal history (no codec), every log line (service, worker, SDK runtime),
+// every request the Slack sandbox received and its state, every ticket/comment the Zendesk sandbox holds
+// (the parent's comments are redacted by then) and every request we sent it, the HTTP service's responses,
+// and /metrics when it exists. A last test plants leaks and shows the same scanner catches them.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createSlackClient } from '../../activities/slack-api';
+import { buildServer, type RedactionHttpServer } from '../../client/server';
+import { findCardNumbers } from '../../detection';
+import { createLogger } from '../../security/logger';
+import { installRuntime } from '../../workers/main';
+import { createRedactionWorker } from '../../workers/worker';
+import { redactionWorkflowId } from '../../workflows/ids';
+import { statusQuery } from '../../workflows/messages';
+import type { redactionWorkflow } from '../../workflows/redaction';
+import { spaced } from '../helpers/cards';
+import { CHANNEL, eventually, LEAD, startHarness, workflowBundle, type Harness } from '../helpers/harness';
+import { captureStream, describeFindings, flatten, LeakCollector, scanForLeaks, type LeakSource } from '../helpers/leak-scan';
+import { postZendeskWebhook } from './fixtures/http-helpers';
+
+jest.setTimeout(180_000);
+
+// Distinct public test numbers per location, each Luhn-valid and found by the detector (checked below).
+const CANARIES = {
+  text: '4012888888881881', // Visa, comment text, spaced
+  privateText: '4000056655665556', // Visa, private comment, digits in a row
+  html: '2223003122003222', // Mastercard, html_body, dashed and split by a tag
+  subject: '371449635398431', // Amex, ticket subject, 4-6-5
+  attachment: '6011000990139424', // Discover, attachment name, dotted
+} as const;
+const PANS = Object.values(CANARIES);
+
+const SUBJECT = `Refund to card 3714 496353 98431 please`;
+const TEXT_BODY = `Hi, my card is ${spaced(CANARIES.text)} exp 12/27, please update billing.`;
+const PRIVATE_BODY = `Customer read out ${CANARIES.privateText} on the phone.`;
+const HTML_BODY = `<p>New card: <strong>${spaced(CANARIES.html, '-').slice(0, 9)}</strong>${spaced(CANARIES.html, '-').slice(9)}</p>`;
+const ATTACHMENT_NAME = `card ${spaced(CANARIES.attachment, '.')}.png`;
+
+function luhn(pan: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < pan.length; i++) {
+    let d = Number(pan[pan.length - 1 - i]);
+    if (i % 2) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+const serviceLog = captureStream();
+const workerLog = captureStream();
+const runtimeLog = captureStream();
+const httpResponses: Array<{ what: string; status: number; headers: unknown; body: string }> = [];
+
+let h: Harness;
+let worker: Worker;
+let workerRun: Promise<void>;
+let app: RedactionHttpServer;
+let url: string;
+let ticketId: number;
+let workflowId: string;
+let slackTs: string;
+const preRunSources: LeakSource[] = [];
+
+function record(what: string, res: { status: number; headers: unknown; body: string }): void {
+  httpResponses.push({ what, status: res.status, headers: res.headers, body: res.body });
+}
+
+async function httpGet(path: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${url}${path}`);
+  const body = await res.text();
+  record(`GET ${path}`, { status: res.status, headers: Object.fromEntries(res.headers), body });
+  return { status: res.status, body };
+}
+
+async function slashStatus(): Promise<{ response_type: string; text: string }> {
+  const res = await h.slack.control.slashCommand({ url: `${url}/slack/commands`, command: '/redaction', text: `status ${ticketId}`, userId: LEAD, channelId: CHANNEL });
+  record(`POST /slack/commands status ${ticketId}`, res);
+  expect(res.status).toBe(200);
+  return JSON.parse(res.body) as { response_type: string; text: string };
+}
+
+/** Raw history pages, straight from the gRPC service: no data converter, no codec. */
+async function rawHistory(id: string): Promise<unknown[]> {
+  const pages: unknown[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await h.connection.workflowService.getWorkflowExecutionHistory({
+      namespace: h.config.TEMPORAL_NAMESPACE,
+      execution: { workflowId: id },
+      nextPageToken,
+    });
+    pages.push(page.history);
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return pages;
+}
+
+function outsideRedactSpans(path: string, body: unknown): unknown {
+  if (/\/comment_redactions\/\d+(?:\.json)?$/.test(path)) {
+    const html = (body as { html_body?: unknown } | undefined)?.html_body;
+    return { ...(body as object), html_body: typeof html === 'string' ? html.replace(/<redact>[\s\S]*?<\/redact>/g, '<redact>…</redact>') : html };
+  }
+  // Legacy redaction takes the exact text to remove; this suite runs with comment_redactions.
+  if (/\/comments\/\d+\/redact(?:\.json)?$/.test(path)) return '[legacy redaction text]';
+  return body;
+}
+
+/** Every place the suite looks, read now. */
+async function gather(workflowIds: string[]): Promise<LeakCollector> {
+  const c = new LeakCollector();
+  for (const id of workflowIds) {
+    c.add(`temporal history ${id} (raw, no codec)`, await rawHistory(id));
+    c.add(`temporal describe ${id} (raw)`, await h.connection.workflowService.describeWorkflowExecution({ namespace: h.config.TEMPORAL_NAMESPACE, execution: { workflowId: id } }));
+  }
+  c.add('service log', serviceLog.lines.join(''));
+  c.add('worker log', workerLog.lines.join(''));
+  c.add('sdk runtime log', runtimeLog.lines.join(''));
+  for (const r of await h.slack.control.requests()) {
+    c.add(`slack request #${r.seq} ${r.method} (raw body)`, r.rawBody);
+    c.add(`slack request #${r.seq} ${r.method} (decoded body)`, r.rawBodyDecoded);
+    c.add(`slack request #${r.seq} ${r.method} (parsed)`, { body: r.body, response: r.response });
+  }
+  c.add('slack sandbox state', await h.slack.control.snapshot());
+  c.add('slack ephemerals', await h.slack.control.ephemeral());
+  c.add('slack response_url posts', await h.slack.control.responseUrlPosts());
+  // Every ticket from the canary ticket on: the parent, its child ticket and anything else created since.
+  // (Lower ids are filler seeded without card data before the run; `state()` of them all is too big.)
+  for (let id = ticketId, misses = 0; misses < 5; id++) {
+    const ticket = await h.zendesk.control.getTicket(id).catch(() => undefined);
+    if (ticket) c.add(`zendesk ticket #${id}`, ticket);
+    misses = ticket ? 0 : misses + 1;
+  }
+  // Requests we sent to Zendesk. The redaction endpoints are the one place a number goes back to Zendesk by
+  // design: comment_redactions must quote it inside <redact> tags, so it is scanned with those spans cut out.
+  c.add('zendesk requests we sent', (await h.zendesk.control.calls()).map(({ method, path, query, body }) => ({ method, path, query, body: outsideRedactSpans(path, body) })));
+  c.add('http service responses', httpResponses);
+  return c;
+}
+
+beforeAll(async () => {
+  // SDK and core logs go through the masking logger, as in workers/main.ts; must precede any connection.
+  installRuntime(createLogger({ name: 'temporal', level: 'trace', destination: runtimeLog }));
+  h = await startHarness({ worker: false });
+  // Workflow ids are per ticket and all files share one namespace: move to a random ticket-id range.
+  await h.zendesk.control.seedTickets(100_000 + Math.floor(Math.random() * 100_000), { cardRate: 0, commentsPerTicket: 1 });
+
+  const workerLogger = createLogger({ name: 'worker', level: 'trace', destination: workerLog });
+  worker = await createRedactionWorker({
+    connection: h.nativeConnection,
+    taskQueue: h.taskQueue,
+    zendesk: h.zendeskApi,
+    slack: createSlackClient({ apiUrl: h.config.SLACK_API_URL, botToken: h.config.SLACK_BOT_TOKEN, timeoutMs: h.config.SLACK_TIMEOUT_MS, log: (level, text) => workerLogger[level](text) }),
+    dataConverter: h.dataConverter,
+    workflowBundle: await workflowBundle(),
+    shutdownGraceTime: '5 seconds',
+    settings: {
+      zendeskUrl: h.config.ZENDESK_URL,
+      slackChannelId: h.config.SLACK_CHANNEL_ID,
+      fingerprintKey: h.config.FINGERPRINT_KEY,
+      redactionApi: h.config.ZENDESK_REDACTION_API,
+      legacyFallback: h.config.ZENDESK_LEGACY_FALLBACK,
+    },
+  });
+  workerRun = worker.run();
+
+  const serviceLogger = createLogger({ name: 'service', level: 'trace', destination: serviceLog });
+  const slack = createSlackClient({ apiUrl: h.config.SLACK_API_URL, botToken: h.config.SLACK_BOT_TOKEN, timeoutMs: h.config.SLACK_TIMEOUT_MS, log: (level, text) => serviceLogger[level](text) });
+  app = buildServer({ config: h.config, temporal: h.client, slack, logger: serviceLogger, codec: h.codec });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await app?.close();
+  if (worker) {
+    worker.shutdown();
+    await workerRun;
+  }
+  await h?.close();
+});
+
+test('canaries are distinct, Luhn-valid test numbers the detector finds in their location', () => {
+  expect(new Set(PANS).size).toBe(PANS.length);
+  for (const pan of PANS) expect(luhn(pan)).toBe(true);
+  const found = (text: string, html = false) => findCardNumbers(text, { html }).map((f) => f.last4);
+  expect(found(TEXT_BODY)).toEqual([CANARIES.text.slice(-4)]);
+  expect(found(PRIVATE_BODY)).toEqual([CANARIES.privateText.slice(-4)]);
+  expect(found(HTML_BODY, true)).toEqual([CANARIES.html.slice(-4)]);
+  expect(found(SUBJECT)).toEqual([CANARIES.subject.slice(-4)]);
+  expect(found(ATTACHMENT_NAME)).toEqual([CANARIES.attachment.slice(-4)]);
+});
+
+test('the scanner sees canaries however they are spelled', () => {
+  const pan = CANARIES.text;
+  const forms = {
+    plain: `x${pan}y`,
+    spaced: spaced(pan),
+    dashed: spaced(pan, '-'),
+    jsonEscaped: JSON.stringify(`${pan.slice(0, 4)}\n${pan.slice(4, 8)}\u00a0${pan.slice(8)}`),
+    formEncoded: `text=${spaced(pan, '+').replace(/\+(\d{4})$/, '%20$1')}`,
+    html: `<p>${pan.slice(0, 6)}<b>${pan.slice(6, 12)}</b>&nbsp;${pan.slice(12)}</p>`,
+    fullwidth: pan.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))),
+    arabicIndic: pan.replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d))),
+    base64: Buffer.from(JSON.stringify({ pan })).toString('base64'),
+    protoBytes: flatten({ payload: { data: Buffer.from(`{"n":"${pan}"}`) } }),
+  };
+  const found = scanForLeaks(Object.entries(forms).map(([name, text]) => ({ name, text })), [pan]);
+  expect(new Set(found.map((f) => f.source))).toEqual(new Set(Object.keys(forms)));
+  // Masked numbers, last 4 only, other cards and short digit runs are not findings.
+  const clean = [`[card ••••${pan.slice(-4)}]`, `card ending ${pan.slice(-4)}`, CANARIES.html, pan.slice(0, 15), `${pan.slice(0, 8)}x${pan.slice(8)}`];
+  expect(scanForLeaks(clean.map((text, i) => ({ name: `clean ${i}`, text })), [pan])).toEqual([]);
+});
+
+test('end to end through the HTTP service: webhook, Take it, done', async () => {
+  const { ticket, comments } = await h.zendesk.control.seedTicket({
+    subject: SUBJECT,
+    status: 'open',
+    comments: [
+      { body: TEXT_BODY, public: true },
+      { html_body: HTML_BODY, public: true },
+      { body: PRIVATE_BODY, public: false },
+      { body: 'photo of my card attached', public: true, attachments: [{ file_name: ATTACHMENT_NAME }, { file_name: 'invoice.pdf' }] },
+    ],
+  });
+  ticketId = ticket.id;
+  workflowId = redactionWorkflowId(ticketId);
+  // The canaries really are in Zendesk, in a form the scanner sees.
+  const seeded = scanForLeaks([{ name: 'seeded ticket', text: flatten(await h.zendesk.control.getTicket(ticketId)) }], PANS);
+  expect(new Set(seeded.map((f) => f.last4))).toEqual(new Set(PANS.map((p) => p.slice(-4))));
+  preRunSources.push({ name: 'seeded ticket', text: flatten(await h.zendesk.control.getTicket(ticketId)) });
+
+  const hook = await postZendeskWebhook(
+    url,
+    { ticket_id: String(ticketId), type: 'redaction_request', requested_by: '9001', attachment_names: [ATTACHMENT_NAME, 'invoice-missing.pdf'] },
+    { secret: h.config.ZENDESK_WEBHOOK_SECRET, invocationId: `canary-${randomUUID()}` },
+  );
+  record('POST /webhooks/zendesk', { status: hook.status, headers: Object.fromEntries(hook.headers), body: JSON.stringify(hook.json) });
+  expect(hook.status).toBe(202);
+  expect(hook.json).toEqual({ workflowId });
+
+  slackTs = await eventually(async () => (await h.slack.control.messages(CHANNEL)).find((m) => m.text?.includes(`#${ticketId}`))?.ts, 30_000, 'Slack card');
+  const handle: WorkflowHandle<typeof redactionWorkflow> = h.client.workflow.getHandle(workflowId);
+  await eventually(async () => (await handle.query(statusQuery)).stage === 'awaiting_claim', 30_000, 'awaiting_claim');
+  const waiting = await slashStatus();
+  expect(waiting.text).toContain('Stage: waiting for a lead to take it');
+
+  const click = await h.slack.control.click({ channel: CHANNEL, ts: slackTs, actionId: 'claim_redaction', userId: LEAD, url: `${url}/slack/interactions` });
+  record('POST /slack/interactions (Take it)', click);
+  expect(click.status).toBe(200);
+  await app.pendingWork();
+
+  await eventually(async () => (await h.slack.control.reactions(CHANNEL, slackTs)).some((r) => r.name === 'white_check_mark'), 60_000, 'done reaction');
+  const result = await handle.result();
+  expect(result.outcome).toBe('redacted');
+  // Text, HTML, private note and subject; the attachment is reported by its (masked) name.
+  expect([...result.last4].sort()).toEqual([CANARIES.text, CANARIES.html, CANARIES.privateText, CANARIES.subject].map((p) => p.slice(-4)).sort());
+  expect(result.attachments).toEqual([`card [card ••••${CANARIES.attachment.slice(-4)}].png`]);
+
+  const done = await slashStatus();
+  expect(done.text).toContain('Stage: done');
+  expect((await httpGet('/healthz')).status).toBe(200);
+  const metrics = await httpGet('/metrics');
+  expect([200, 404]).toContain(metrics.status); // GET /metrics is scanned whenever the service serves it
+
+  // The parent ticket after the run: every card number blocked out, the attachment replaced.
+  const parent = await h.zendesk.control.getTicket(ticketId);
+  expect(parent.subject).toContain('▇');
+  for (const id of comments.map((c) => c.id)) {
+    const c = parent.comments.find((x) => x.id === id)!;
+    expect(c).toBeDefined();
+  }
+  expect(parent.comments.find((c) => c.id === comments[0]!.id)!.plain_body).toContain('▇');
+  expect(parent.comments.find((c) => c.id === comments[1]!.id)!.html_body).toContain('▇');
+  expect(parent.comments.find((c) => c.id === comments[2]!.id)!.plain_body).toContain('▇');
+  expect(parent.comments.find((c) => c.id === comments[3]!.id)!.attachments.map((a) => a.file_name).sort()).toEqual(['invoice.pdf', 'redacted.txt']);
+});
+
+test('no canary appears anywhere we write: history, logs, Slack, Zendesk, HTTP responses, metrics', async () => {
+  expect(workflowId).toBeDefined();
+  const collected = await gather([workflowId]);
+  // The scan is not vacuous: each place really holds data.
+  const names = collected.sources.map((s) => s.name);
+  expect(names.some((n) => n.startsWith('slack request'))).toBe(true);
+  expect(collected.sources.find((s) => s.name.startsWith('temporal history'))!.text.length).toBeGreaterThan(1000);
+  expect(serviceLog.lines.length).toBeGreaterThan(3);
+  expect(workerLog.lines.length + runtimeLog.lines.length).toBeGreaterThan(0);
+  // Workflow code logs through the SDK runtime logger; it reached our destination masked.
+  expect(runtimeLog.lines.some((l) => l.includes('redaction request finished'))).toBe(true);
+  expect(httpResponses.length).toBeGreaterThanOrEqual(6);
+
+  if (process.env.CANARY_VERBOSE) process.stderr.write(`${collected.sources.map((s) => `${s.name}: ${s.text.length} chars`).join('\n')}\n`);
+  const findings = collected.scan(PANS);
+  if (findings.length) throw new Error(`${findings.length} canary leak(s):\n${describeFindings(findings)}`);
+});
+
+test('search attributes and memo hold only ids and enums, never ticket text', async () => {
+  const desc = await h.client.workflow.getHandle(workflowId).describe();
+  const sa = desc.searchAttributes as Record<string, unknown[]>;
+  expect(sa.RedactionTicketId).toEqual([ticketId]);
+  expect(sa.RedactionStage).toEqual(['done']);
+  expect(sa.RedactionOutcome).toEqual(['redacted']);
+  for (const [key, values] of Object.entries(sa)) {
+    for (const v of values) {
+      // Temporal's own attributes (e.g. BuildIds) are short tokens; ours are ints and snake_case enums.
+      if (typeof v === 'number') expect(Number.isSafeInteger(v)).toBe(true);
+      else expect(`${key}=${String(v)}`).toMatch(/^\w+=[\w:.\-/@+]{0,200}$/);
+    }
+  }
+  expect(Object.keys(desc.memo ?? {})).toEqual([]);
+  const raw = await h.connection.workflowService.describeWorkflowExecution({ namespace: h.config.TEMPORAL_NAMESPACE, execution: { workflowId } });
+  const findings = scanForLeaks(
+    [
+      { name: 'search attributes', text: flatten(raw.workflowExecutionInfo?.searchAttributes) },
+      { name: 'memo', text: flatten(raw.workflowExecutionInfo?.memo) },
+      { name: 'typed search attributes', text: flatten(desc.typedSearchAttributes) },
+    ],
+    PANS,
+  );
+  expect(describeFindings(findings)).toBe('');
+});
+
+test('the suite can fail: planted leaks are caught by the same scanner', async () => {
+  expect(workflowId).toBeDefined();
+  // 1. A log line written through a non-masking path into the same destination.
+  pino({ level: 'info' }, serviceLog).info({ ticketId }, `customer card ${CANARIES.text}`);
+  // 2. A Slack message posted with the raw number, spaced as a customer types it.
+  await h.slackClient.chat.postMessage({ channel: CHANNEL, text: `leak test ${spaced(CANARIES.html)}` });
+  // 3. A workflow started by a client without the codec: its input is plaintext in history.
+  const plainClient = new Client({ connection: h.connection, namespace: h.config.TEMPORAL_NAMESPACE });
+  const plantedId = `canary-planted-${randomUUID()}`;
+  const planted = await plainClient.workflow.start('noSuchWorkflow', { workflowId: plantedId, taskQueue: `canary-nobody-${randomUUID()}`, args: [{ note: spaced(CANARIES.subject, '-') }] });
+  await planted.terminate('canary leak test');
+  // 4. A Zendesk note written with the raw number in HTML.
+  await h.zendesk.control.addComment(ticketId, { html_body: `<p>${CANARIES.attachment.slice(0, 8)}<br>${CANARIES.attachment.slice(8)}</p>`, public: false });
+
+  const findings = (await gather([workflowId, plantedId])).scan(PANS);
+  const where = (last4: string) => new Set(findings.filter((f) => f.last4 === last4).map((f) => f.source.replace(/ #\d+ /, ' ')));
+  expect(where(CANARIES.text.slice(-4))).toEqual(new Set(['service log']));
+  expect(where(CANARIES.html.slice(-4))).toEqual(
+    new Set(['slack request chat.postMessage (raw body)', 'slack request chat.postMessage (decoded body)', 'slack request chat.postMessage (parsed)', 'slack sandbox state']),
+  );
+  expect(where(CANARIES.subject.slice(-4))).toEqual(new Set([`temporal history ${plantedId} (raw, no codec)`]));
+  const attachmentPlaces = [...where(CANARIES.attachment.slice(-4))];
+  expect(attachmentPlaces).toContain(`zendesk ticket #${ticketId}`);
+  expect(attachmentPlaces.every((s) => s.startsWith('zendesk '))).toBe(true);
+  expect(where(CANARIES.privateText.slice(-4))).toEqual(new Set());
+  // Findings say where, never the number itself.
+  const report = describeFindings(findings);
+  for (const pan of PANS) expect(report).not.toContain(pan);
+  // And the scanner sees the seeded ticket text it was built for.
+  expect(scanForLeaks(preRunSources, PANS).length).toBeGreaterThanOrEqual(PANS.length);
+});
