@@ -1,6 +1,8 @@
 // All activities of the redaction workflow, built from their clients so tests pass
 // emulator-backed ones. Workflows import only the type.
 import type { WebClient } from '@slack/web-api';
+import { createBackfillActivities } from './backfill';
+import type { ExportAuth } from './backfill-export';
 import { createChildTicketActivities } from './child-ticket';
 import { createDetectActivities } from './detect';
 import { createMergeActivities } from './merge';
@@ -21,6 +23,8 @@ export interface ActivityDeps {
   fingerprintKey: string;
   redactionApi: 'agent_workspace' | 'legacy';
   legacyFallback: boolean;
+  /** Credentials for the backfill's export endpoint; the worker's environment when absent. */
+  exportAuth?: ExportAuth;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -31,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createChildTicketActivities({ zendesk, zendeskUrl: deps.zendeskUrl }),
     ...createMergeActivities({ zendesk }),
     ...createSlackActivities({ slack: deps.slack, zendesk, channelId: deps.slackChannelId, zendeskUrl: deps.zendeskUrl }),
+    ...createBackfillActivities({ zendesk, slack: deps.slack, zendeskUrl: deps.zendeskUrl, slackChannelId: deps.slackChannelId, exportAuth: deps.exportAuth }),
   };
 }
 

@@ -60,6 +60,22 @@ export const configSchema = z.object({
   ZENDESK_SCAN_TIMEOUT: duration.optional(),
   SLACK_ACTIVITY_TIMEOUT: duration.optional(),
 
+  // Historical backfill (issue 9)
+  BACKFILL_REPORT_DIR: z.string().min(1).default('.data/reports'),
+  BACKFILL_REPORT_FORMAT: z.enum(['jsonl', 'csv']).default('jsonl'),
+  /** Events per `incremental/ticket_events` page (Zendesk allows up to 1,000). */
+  BACKFILL_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
+  BACKFILL_PAGES_PER_RUN: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Incremental export requests per minute: Zendesk allows 10 (30 with High Volume); 0 = unpaced (sandbox only). */
+  BACKFILL_INCREMENTAL_PER_MINUTE: z.coerce.number().min(0).max(30).default(10),
+  /** The backfill's share of the account's requests per minute (Team plan: 200 for everyone). */
+  BACKFILL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(2_500).default(50),
+  BACKFILL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Claim mode: Slack "Take it" messages a run may post before it asks for confirmation. */
+  BACKFILL_CLAIM_MESSAGE_LIMIT: z.coerce.number().int().min(0).default(25),
+  /** Auto mode: redacted tickets per Slack summary and per note on the run's child ticket. */
+  BACKFILL_SUMMARY_BATCH: z.coerce.number().int().min(1).max(1_000).default(50),
+
   // Secrets for data protection
   PAYLOAD_KEYS: z.string().min(1, { message: 'set PAYLOAD_KEYS to keyId:base64key[,older...]' }),
   FINGERPRINT_KEY: z.string().min(32, { message: 'use at least 32 characters of random data' }),

@@ -129,19 +129,23 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     return finish(outcome, reason);
   }
 
-  // 3. Child ticket, once per request (the activity is idempotent by external id).
-  setStage('opening_child_ticket');
-  const { childTicketId } = await zendesk.openChildTicket({ ticketId, workflowId, requestedBy, detection });
-  status.childTicketId = childTicketId;
+  // 3. Child ticket, once per request (the activity is idempotent by external id), unless an
+  // automatic caller documents the request itself (a backfill run: one child ticket per run).
+  const automatic = settings.mode === 'auto' && source !== 'agent';
+  let childTicketId: number | undefined;
+  if (!automatic || settings.childTicketPerRequest !== false) {
+    setStage('opening_child_ticket');
+    childTicketId = (await zendesk.openChildTicket({ ticketId, workflowId, requestedBy, detection })).childTicketId;
+    status.childTicketId = childTicketId;
+  }
 
   // 4-5. Slack request and claim, unless automatic mode covers this request.
   let post: SlackPost | undefined;
-  const automatic = settings.mode === 'auto' && source !== 'agent';
   if (automatic) {
     claim = { slackUserId: 'automatic', source: 'cli' };
     status.claimedBy = 'automatic';
   } else {
-    post = await slack.postClaimRequest({ ticketId, childTicketId, workflowId, last4: status.last4, attachments: status.attachments });
+    post = await slack.postClaimRequest({ ticketId, childTicketId: childTicketId!, workflowId, last4: status.last4, attachments: status.attachments });
     setStage('awaiting_claim');
     await waitForClaim(post);
     await slack.updateSlackCard({ post, card: cardView('claimed') });
@@ -163,7 +167,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   if (!isClean(verification)) {
     const left = describeLeft(verification);
     const detail = `verification failed after ${settings.maxRedactionPasses} redaction passes: ${left} still on ticket #${ticketId}; no merge was done`;
-    await zendesk.addInternalNote({ ticketId: childTicketId, body: `Redaction FAILED: ${detail}. A lead must redact by hand.` });
+    await noteOnChild(`Redaction FAILED: ${detail}. A lead must redact by hand.`);
     if (post) {
       await slack.postThreadReply({ post, text: `:warning: Redaction failed: ${detail}.` });
       await slack.updateSlackCard({ post, card: cardView('failed') });
@@ -175,7 +179,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   // Noted on the parent now: a merge closes it, and closed tickets take no more notes.
   await zendesk.addInternalNote({
     ticketId,
-    body: `Card data redacted by the PAN redaction service (request #${childTicketId}, claimed by ${claimedByLabel()}).`,
+    body: `Card data redacted by the PAN redaction service (${childTicketId !== undefined ? `request #${childTicketId}` : 'historical backfill'}, claimed by ${claimedByLabel()}).`,
   });
 
   // 8. Merge, only now that the redaction is verified.
@@ -192,14 +196,16 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
 
   // 9-10. Document on the child ticket, tell the agent, close the Slack card.
   setStage('documenting');
-  await zendesk.addInternalNote({
-    ticketId: childTicketId,
-    body: documentation({ report, mergeNote, requestedAt, claimedAt, redactedAt }),
-  });
-  await zendesk.closeChildTicket({
-    childTicketId,
-    requesterReply: `The card data on ticket #${ticketId} has been redacted. ${mergeNote}`,
-  });
+  if (childTicketId !== undefined) {
+    await zendesk.addInternalNote({
+      ticketId: childTicketId,
+      body: documentation({ report, mergeNote, requestedAt, claimedAt, redactedAt }),
+    });
+    await zendesk.closeChildTicket({
+      childTicketId,
+      requesterReply: `The card data on ticket #${ticketId} has been redacted. ${mergeNote}`,
+    });
+  }
   const result = finish(outcome, mergeNote);
   if (post) {
     await slack.updateSlackCard({ post, card: cardView('done') });
@@ -262,7 +268,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     const started = await zendesk.startMerge({ sourceTicketId: ticketId, targetTicketId: target });
     if (started.status === 'target_unavailable') {
       const note = `Merge into #${target} skipped: ${started.reason}. The redaction is kept.`;
-      await zendesk.addInternalNote({ ticketId: status.childTicketId!, body: note });
+      await noteOnChild(note);
       return { merged: false, note };
     }
     for (let poll = 0; poll < settings.mergePollLimit; poll++) {
@@ -271,13 +277,18 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       if (job.status === 'completed') return { merged: true, note: `Merged into #${target}.` };
       if (job.status === 'failed' || job.status === 'killed') {
         const note = `Merge into #${target} failed in Zendesk (${job.message ?? job.status}). The redaction is kept.`;
-        await zendesk.addInternalNote({ ticketId: status.childTicketId!, body: note });
+        await noteOnChild(note);
         return { merged: false, note };
       }
     }
     const note = `Merge into #${target} did not finish in time; check Zendesk job ${started.jobId}. The redaction is kept.`;
-    await zendesk.addInternalNote({ ticketId: status.childTicketId!, body: note });
+    await noteOnChild(note);
     return { merged: false, note };
+  }
+
+  /** Notes on the request's child ticket, when it has one. */
+  async function noteOnChild(body: string): Promise<void> {
+    if (status.childTicketId !== undefined) await zendesk.addInternalNote({ ticketId: status.childTicketId, body });
   }
 
   function record(d: Detection): void {
@@ -293,7 +304,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     return {
       state,
       ticketId,
-      childTicketId,
+      childTicketId: childTicketId!, // cards exist only in claim flows, which always have a child ticket
       workflowId,
       last4: status.last4,
       attachments: status.attachments,

@@ -106,6 +106,11 @@ export interface RedactionSettings {
   mergePollInterval: string;
   mergePollLimit: number;
   /**
+   * Automatic requests only: `false` skips the per-ticket child ticket (and its notes), because the
+   * caller documents them itself, as a backfill run does on its one child ticket. Default true.
+   */
+  childTicketPerRequest?: boolean;
+  /**
    * Per-attempt time limits of the activities (defaults in workflows/activity-options.ts). An attempt
    * lost with a killed worker is retried only once its limit has passed, so keep them short.
    */

@@ -1,0 +1,82 @@
+// `GET /api/v2/incremental/ticket_events?include=comment_events`: comment bodies in bulk, 1,000
+// events a request. A small fetch client beside the gateway (which has no such method), with the
+// gateway's error type so activities/failures.ts maps 429s, 4xx and 5xx the same way.
+// Error messages never carry bodies: they hold comment text.
+import { ZendeskApiError } from './zendesk-api';
+
+export interface ExportAuth {
+  /** Account URL without /api/v2. */
+  url: string;
+  email: string;
+  token: string;
+  timeoutMs: number;
+}
+
+export interface CommentEvent {
+  id: number;
+  type: 'Comment';
+  body?: string | null;
+  html_body?: string | null;
+  plain_body?: string | null;
+  public?: boolean;
+}
+
+export interface TicketEvent {
+  id: number;
+  ticket_id: number;
+  timestamp: number;
+  child_events?: { id: number; type?: string; event_type?: string; field_name?: string; value?: unknown; body?: string | null; html_body?: string | null; plain_body?: string | null }[];
+}
+
+export interface TicketEventsPage {
+  ticket_events: TicketEvent[];
+  end_time: number;
+  end_of_stream: boolean;
+}
+
+const PATH = '/api/v2/incremental/ticket_events.json';
+
+/** Reads the credentials from the worker's environment when the worker was not given them. */
+export function exportAuthFromEnv(env: NodeJS.ProcessEnv = process.env): ExportAuth | undefined {
+  const url = env.ZENDESK_URL?.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
+  if (!url || !env.ZENDESK_EMAIL || !env.ZENDESK_API_TOKEN) return undefined;
+  return { url, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN, timeoutMs: Number(env.ZENDESK_TIMEOUT_MS ?? 15_000) || 15_000 };
+}
+
+export async function fetchTicketEvents(auth: ExportAuth, startTime: number, perPage: number): Promise<TicketEventsPage> {
+  const q = new URLSearchParams({ start_time: String(Math.floor(startTime)), per_page: String(perPage), include: 'comment_events' });
+  const headers = { Authorization: `Basic ${Buffer.from(`${auth.email}/token:${auth.token}`).toString('base64')}`, Accept: 'application/json' };
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(`${auth.url}${PATH}?${q.toString()}`, { headers, signal: AbortSignal.timeout(Math.max(auth.timeoutMs, 30_000)) });
+    text = await res.text();
+  } catch (err) {
+    const name = (err as { name?: string } | undefined)?.name;
+    const code = name === 'TimeoutError' || name === 'AbortError' ? 'Timeout' : 'NetworkError';
+    throw new ZendeskApiError({ operation: 'exportTicketEvents', method: 'GET', path: PATH, status: 0, code, retryable: true });
+  }
+  if (!res.ok) {
+    const retryAfter = res.headers.get('retry-after');
+    const seconds = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
+    throw new ZendeskApiError({
+      operation: 'exportTicketEvents',
+      method: 'GET',
+      path: PATH,
+      status: res.status,
+      code: res.status === 429 ? 'TooManyRequests' : res.status >= 500 ? 'ServerError' : `HTTP_${res.status}`,
+      retryable: res.status === 429 || res.status === 409 || res.status >= 500,
+      ...(seconds !== undefined ? { retryAfterSeconds: seconds } : {}),
+    });
+  }
+  let data: Partial<TicketEventsPage>;
+  try {
+    data = JSON.parse(text) as Partial<TicketEventsPage>;
+  } catch {
+    throw new ZendeskApiError({ operation: 'exportTicketEvents', method: 'GET', path: PATH, status: res.status, code: 'InvalidResponse', retryable: false });
+  }
+  if (!Array.isArray(data.ticket_events) || typeof data.end_time !== 'number' || typeof data.end_of_stream !== 'boolean') {
+    throw new ZendeskApiError({ operation: 'exportTicketEvents', method: 'GET', path: PATH, status: res.status, code: 'InvalidResponse', retryable: false });
+  }
+  return data as TicketEventsPage;
+}
