@@ -4,6 +4,7 @@
 // ZendeskApiError, and (c) we read the raw JSON (node-zendesk strips wrappers such as
 // `meta`/`after_cursor` from results). Error messages never contain request or response
 // bodies: comments can hold card numbers.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createClient } from 'node-zendesk';
 import { z } from 'zod';
 
@@ -233,10 +234,15 @@ interface TransportOptions {
   body?: string;
 }
 
+/** Headers for the requests of one gateway call (node-zendesk's `request` takes none). */
+const callHeaders = new AsyncLocalStorage<Record<string, string>>();
+
 function makeTransport(timeoutMs: number) {
   return {
     async transportFn(uri: string, options: TransportOptions): Promise<RawResponse> {
       const method = (options.method ?? 'GET').toUpperCase();
+      const extra = callHeaders.getStore();
+      if (extra) options = { ...options, headers: { ...options.headers, ...extra } };
       const path = new URL(uri).pathname; // no query: keep even ids-in-query out of messages
       const signal = AbortSignal.timeout(timeoutMs);
       let text: string;
@@ -310,7 +316,7 @@ export function createZendeskApi(opts: ZendeskApiOptions) {
       const { response } = await generic.request(method, Array.isArray(path) ? [...path] : path, body);
       data = response.data;
     } catch (err) {
-      if (isZendeskApiError(err)) throw err.withOperation(operation);
+      if (err instanceof ZendeskApiError) throw err.withOperation(operation);
       // e.g. node-zendesk's own errors; their text may quote the payload, so drop it.
       throw new ZendeskApiError({ operation, method, path: describe(path), status: 0, code: 'ClientError', retryable: false });
     }
@@ -350,9 +356,15 @@ export function createZendeskApi(opts: ZendeskApiOptions) {
       }
     },
 
-    async createTicket(ticket: ZendeskTicketCreate): Promise<ZendeskTicket> {
+    /**
+     * `idempotencyKey` (Zendesk's Idempotency-Key header): a repeat of the request within Zendesk's
+     * key lifetime (2 h) returns the ticket the first one created, even when the first answer was lost.
+     */
+    async createTicket(ticket: ZendeskTicketCreate, opts: { idempotencyKey?: string } = {}): Promise<ZendeskTicket> {
       const body = { ticket: TicketCreateSchema.parse(ticket) };
-      return (await call('createTicket', 'POST', ['tickets'], pick('ticket', TicketSchema), body)).ticket;
+      const create = () => call('createTicket', 'POST', ['tickets'], pick('ticket', TicketSchema), body);
+      const created = opts.idempotencyKey ? await callHeaders.run({ 'Idempotency-Key': opts.idempotencyKey }, create) : await create();
+      return created.ticket;
     },
 
     async updateTicket(id: number, ticket: ZendeskTicketUpdate): Promise<ZendeskTicket> {
