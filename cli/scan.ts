@@ -18,8 +18,8 @@ Without --jsonl prints file:line:col, brand and the number masked to its last 4.
 Exit status: 0 found, 1 none found, 2 error.
 `;
 
-/** Text is handed to the detector in blocks of whole lines of about this many characters. */
-const BLOCK_CHARS = 1 << 20;
+/** Read size for files; the detector gets whole lines of each read. */
+const READ_BYTES = 1 << 20;
 const OUT_FLUSH_CHARS = 1 << 16;
 
 export interface ScanIo {
@@ -87,15 +87,17 @@ class Output {
   }
 }
 
-/** Yields blocks of whole lines (the last block may lack a final newline). */
+/**
+ * Yields blocks of whole lines as soon as they arrive (the last block may lack a final newline), so a caller
+ * talking to `scan --jsonl` over a pipe gets each answer without waiting for more input.
+ */
 async function* lineBlocks(input: Readable): AsyncGenerator<string> {
   input.setEncoding('utf8');
   let pending = '';
   for await (const chunk of input as AsyncIterable<string>) {
     pending += chunk;
-    if (pending.length < BLOCK_CHARS) continue;
     const cut = pending.lastIndexOf('\n') + 1;
-    if (cut === 0) continue; // one very long line: keep reading until it ends
+    if (cut === 0) continue; // no complete line yet (or one very long line): keep reading
     yield pending.slice(0, cut);
     pending = pending.slice(cut);
   }
@@ -137,6 +139,7 @@ async function scanText(name: string, input: Readable, options: DetectOptions, o
     const lastNl = block.lastIndexOf('\n', block.length - 2);
     const limit = lastNl + 1;
     await report(block, limit);
+    await out.flush();
     carry = block.slice(limit);
   }
   if (carry !== '') await report(carry, carry.length);
@@ -184,6 +187,7 @@ async function scanJsonl(name: string, input: Readable, options: DetectOptions, 
       found += findings.length;
       await out.write(`${JSON.stringify({ id, findings })}\n`);
     }
+    await out.flush();
   }
   return { found, errors };
 }
@@ -233,7 +237,7 @@ export async function scanMain(argv: string[], io: ScanIo = process): Promise<nu
   for (const file of inputs) {
     const name = file === '-' ? '(stdin)' : file;
     try {
-      const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: READ_BYTES });
       if (args.jsonl) {
         const r = await scanJsonl(name, input, args.options, out, io.stderr);
         found += r.found;
