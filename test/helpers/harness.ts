@@ -1,6 +1,6 @@
 // Real parts for integration tests: the suite's Temporal dev server, the Zendesk and Slack
 // emulators over HTTP, the real node-zendesk and @slack/web-api clients, and our worker.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { Client, Connection, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
@@ -87,6 +87,9 @@ export async function startHarness(opts: { env?: NodeJS.ProcessEnv; worker?: boo
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set: run through jest (global setup starts the server)');
   const zendesk = await startZendeskSandbox();
+  // Test files share one Temporal server and workflow ids derive from ticket ids: start each
+  // file's tickets in its own random range so parallel files never signal each other's workflows.
+  zendesk.store.skipTicketIdsTo(1_000_000 + randomInt(0, 900_000) * 1_000);
   const slack = await startSlackSandbox();
   const config = loadConfig(testEnv(zendesk, slack, address, opts.env));
   const dataConverter = createDataConverter(parsePayloadKeys(config.PAYLOAD_KEYS));

@@ -263,7 +263,7 @@ test('a failed verification fails loudly and never merges', async () => {
 });
 
 test('an unknown ticket ends in a recorded outcome, not a retry loop', async () => {
-  const result = await (await h.request(987654321, { source: 'agent' })).result();
+  const result = await (await h.request(987_654_321_000, { source: 'agent' })).result();
   expect(result.outcome).toBe('ticket_not_found');
 });
 
