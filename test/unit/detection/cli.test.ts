@@ -1,5 +1,5 @@
 /** `redactor scan` end to end, through the bin shim. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,6 +64,17 @@ describe('redactor scan', () => {
     ]);
     const html = scan(['--jsonl', '--html'], input);
     expect((JSON.parse(html.stdout.trim().split('\n')[2]!) as { findings: unknown[] }).findings).toHaveLength(1);
+  });
+
+  it('--jsonl answers each line before stdin closes (usable over a pipe)', async () => {
+    const child = spawn(process.execPath, [BIN, 'scan', '--jsonl'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdout.setEncoding('utf8');
+    const firstLine = new Promise<string>((resolve) => child.stdout.once('data', (d: string) => resolve(d)));
+    child.stdin.write('{"id":"q1","text":"card 4111111111111111"}\n');
+    expect(JSON.parse(await firstLine)).toEqual({ id: 'q1', findings: [{ start: 5, end: 21, last4: '1111', brand: 'visa' }] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
   });
 
   it('--jsonl: a bad line gets an error line in its place and exit 2', () => {
