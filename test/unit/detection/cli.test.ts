@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const BIN = resolve(__dirname, '../../../bin/redactor.js');
+// Each case starts node + tsx (~0.3 s idle, several seconds on a loaded CI box).
+jest.setTimeout(60_000);
 const dir = mkdtempSync(join(tmpdir(), 'redactor-scan-'));
 
 function scan(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
