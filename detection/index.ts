@@ -283,10 +283,8 @@ class Scanner {
       } else if (this.html && c === 60 /* < */) {
         const kind = this.tagKind(q);
         if (kind === 0) break;
-        if (kind === SEP_LINE) {
-          if (line) break;
-          line = 1;
-        }
+        // Adjacent block tags ("</p><p>", "</div>\n<div>") are one line break.
+        if (kind === SEP_LINE) line = 1;
         q = this.markupEnd(q);
       } else break;
     }

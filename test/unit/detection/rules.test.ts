@@ -157,6 +157,13 @@ describe('HTML mode', () => {
     expect(cardDigits(text, f!)).toBe('4111111111111111');
   });
 
+  it('treats adjacent block tags (a new paragraph) as one line break', () => {
+    const text = '<div class="zd-comment"><p>card 4111 1111</p>\n<p>1111 1111</p></div>';
+    const [f] = findCardNumbers(text, html);
+    expect(text.slice(f!.start, f!.end)).toBe('4111 1111</p>\n<p>1111 1111');
+    expect(findCardNumbers('<p>4111 1111</p><p>1111</p><p>1111</p>', html)).toEqual([]);
+  });
+
   it('ignores numbers in tags, attributes, URLs, comments and styles', () => {
     const text =
       '<a href="https://x.example/p/4111111111111111" data-n="5555555555554444">link</a>' +
