@@ -246,6 +246,8 @@ export async function scanMain(argv: string[], io: ScanIo = process): Promise<nu
         found += await scanText(name, input, args.options, out);
       }
     } catch (e) {
+      // The reader went away (`scan … | head`): stop quietly, like grep does on SIGPIPE.
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return found > 0 ? 0 : 1;
       errors++;
       io.stderr.write(`redactor scan: ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     }
