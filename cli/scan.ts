@@ -247,7 +247,8 @@ export async function scanMain(argv: string[], io: ScanIo = process): Promise<nu
       }
     } catch (e) {
       // The reader went away (`scan … | head`): stop quietly, like grep does on SIGPIPE.
-      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return found > 0 ? 0 : 1;
+      // Table mode writes only findings, so a broken pipe means something was found.
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return args.jsonl && found === 0 ? 1 : 0;
       errors++;
       io.stderr.write(`redactor scan: ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     }
