@@ -89,19 +89,24 @@ class Output {
 
 /**
  * Yields blocks of whole lines as soon as they arrive (the last block may lack a final newline), so a caller
- * talking to `scan --jsonl` over a pipe gets each answer without waiting for more input.
+ * talking to `scan --jsonl` over a pipe gets each answer without waiting for more input. Works on bytes: a
+ * newline byte never occurs inside a multi-byte UTF-8 character, and Buffer#toString is much faster than a
+ * streaming StringDecoder.
  */
 async function* lineBlocks(input: Readable): AsyncGenerator<string> {
-  input.setEncoding('utf8');
-  let pending = '';
-  for await (const chunk of input as AsyncIterable<string>) {
-    pending += chunk;
-    const cut = pending.lastIndexOf('\n') + 1;
-    if (cut === 0) continue; // no complete line yet (or one very long line): keep reading
-    yield pending.slice(0, cut);
-    pending = pending.slice(cut);
+  let pending: Buffer[] = [];
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const nl = buf.lastIndexOf(10);
+    if (nl < 0) {
+      pending.push(buf); // no complete line yet (or one very long line): keep reading
+      continue;
+    }
+    const head = buf.subarray(0, nl + 1);
+    yield pending.length === 0 ? head.toString('utf8') : Buffer.concat([...pending, head]).toString('utf8');
+    pending = nl + 1 < buf.length ? [buf.subarray(nl + 1)] : [];
   }
-  if (pending !== '') yield pending;
+  if (pending.length > 0) yield Buffer.concat(pending).toString('utf8');
 }
 
 function maskedNumber(text: string, f: CardFinding): string {

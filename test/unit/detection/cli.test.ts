@@ -86,6 +86,18 @@ describe('redactor scan', () => {
     expect(ids).toEqual([1, null, 3]);
   });
 
+  it('decodes multi-byte characters split across 1 MiB reads', () => {
+    // Fullwidth digits are 3 bytes each in UTF-8; shift the number across the read boundary byte by byte.
+    const pan = '３７８２８２２４６３１０００５'; // a public Amex test number, fullwidth
+    const file = join(dir, 'utf8.txt');
+    for (const shift of [0, 1, 2]) {
+      const head = 'y'.repeat((1 << 20) - 20 - shift) + '\n';
+      writeFileSync(file, `${head}pay ${pan} now\n`);
+      const r = scan([file]);
+      expect(r.stdout).toBe(`${file}:2:5\tamex\t***********0005\n`);
+    }
+  });
+
   it('finds a number wrapped across the boundary between internal blocks, with the right line number', () => {
     // The CLI reads 1 MiB chunks and cuts blocks at the chunk's last newline: put the wrap's newline there.
     const head = 'card 4111 1111\n';
