@@ -103,7 +103,9 @@ export function createBackfillActivities(deps: BackfillDeps) {
      */
     async backfillScanPage(input: ScanPageInput): Promise<ScanPageResult> {
       const { cursor } = input;
+      heartbeat();
       const page = await zendeskCall('export ticket events', () => fetchTicketEvents(auth(), cursor.startTime, input.pageSize));
+      heartbeat();
       const seen = new Set(cursor.seenEventIds);
       const previous = decodeIds(cursor.previousTickets);
       const tickets = new Set<number>();

@@ -70,6 +70,8 @@ export interface BackfillCarry {
   startedAt: number;
   firstCursorTime: number;
   reportPath?: string;
+  /** When the last export page was asked for (pacing survives continue-as-new). */
+  lastPageAt?: number;
 }
 
 export interface BackfillInput {

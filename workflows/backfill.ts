@@ -11,6 +11,8 @@ import { BackfillStateKey } from './search-attributes';
 /** Export pages: 429 storms are waited out (Retry-After via nextRetryDelay), so no attempt limit. */
 const pages = proxyActivities<BackfillActivities>({
   startToCloseTimeout: '2 minutes',
+  // A page takes about a second; a page lost with a killed worker is retried after this, not after 2 minutes.
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 });
 /** Per-ticket requests of a page: auto mode waits for each redaction, so it heartbeats. */
@@ -64,7 +66,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillRe
   };
   upsertSearchAttributes([{ key: BackfillStateKey, value: carry.state }]);
 
-  let lastPageAt = 0;
+  let lastPageAt = carry.lastPageAt ?? 0;
   const minGapMs = options.incrementalPerMinute > 0 ? 60_000 / options.incrementalPerMinute : 0;
 
   for (;;) {
@@ -86,6 +88,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillRe
       if (paused || cancelled) continue;
     }
     lastPageAt = Date.now();
+    carry.lastPageAt = lastPageAt;
     const page = await pages.backfillScanPage({
       backfillId,
       cursor: carry.cursor,
@@ -127,7 +130,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillRe
       c.denied += r.denied;
       c.errors += r.errors;
       carry.pendingSummary.push(...r.redacted);
-      if (carry.pendingSummary.length >= options.summaryBatchSize) await flushSummary(false);
+      while (carry.pendingSummary.length >= options.summaryBatchSize) await flushSummary(false);
     }
     carry.cursor = page.next;
     if (page.endOfStream) {
@@ -148,7 +151,9 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillRe
   /** Auto mode: one note on the run's child ticket and one Slack message per batch. */
   async function flushSummary(final: boolean): Promise<void> {
     if (options.mode !== 'auto') return;
-    const tickets = carry.pendingSummary.splice(0);
+    // Full batches while running; the remainder with the final note.
+    if (!final && carry.pendingSummary.length < options.summaryBatchSize) return;
+    const tickets = carry.pendingSummary.splice(0, final ? carry.pendingSummary.length : options.summaryBatchSize);
     if (tickets.length === 0 && !(final && carry.childTicketId !== undefined)) return;
     if (tickets.length > 0) batchNo++;
     const finalNote = final

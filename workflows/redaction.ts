@@ -176,11 +176,14 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     throw ApplicationFailure.create({ type: 'VerificationFailed', message: detail, nonRetryable: true });
   }
   const redactedAt = new Date(Date.now()).toISOString();
-  // Noted on the parent now: a merge closes it, and closed tickets take no more notes.
-  await zendesk.addInternalNote({
-    ticketId,
-    body: `Card data redacted by the PAN redaction service (${childTicketId !== undefined ? `request #${childTicketId}` : 'historical backfill'}, claimed by ${claimedByLabel()}).`,
-  });
+  // Noted on the parent now: a merge closes it, and closed tickets take no more notes (a backfill
+  // meets many closed tickets: their redaction is documented on the child ticket only).
+  if (detection.ticketStatus !== 'closed') {
+    await zendesk.addInternalNote({
+      ticketId,
+      body: `Card data redacted by the PAN redaction service (${childTicketId !== undefined ? `request #${childTicketId}` : 'historical backfill'}, claimed by ${claimedByLabel()}).`,
+    });
+  }
 
   // 8. Merge, only now that the redaction is verified.
   const mergeTarget = verification.mergeTarget ?? detection.mergeTarget;

@@ -1,0 +1,245 @@
+// Historical backfill on the real dev server with the Zendesk and Slack emulators.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { backfillOptions, startBackfill } from '../../cli/backfill';
+import { findCardNumbers } from '../../detection';
+import { createRedactionWorker } from '../../workers/worker';
+import type { backfillWorkflow } from '../../workflows/backfill';
+import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pauseBackfillSignal, resumeBackfillSignal } from '../../workflows/backfill-messages';
+import type { BackfillMode, BackfillOptions } from '../../workflows/backfill-types';
+import { redactionWorkflowId } from '../../workflows/ids';
+import { statusQuery } from '../../workflows/messages';
+import { CHANNEL, eventually, startHarness, workflowBundle, type Harness } from '../helpers/harness';
+
+jest.setTimeout(180_000);
+
+let h: Harness;
+let worker: Worker;
+let running: Promise<void>;
+const reportDir = mkdtempSync(join(tmpdir(), 'backfill-reports-'));
+/** Seeded data ends two hours ago and spans 90 days: start the walk a day before. */
+const END = Date.now() - 2 * 3600_000;
+const SINCE = Math.floor((END - 91 * 86400_000) / 1000);
+
+beforeAll(async () => {
+  h = await startHarness({ worker: false });
+  worker = await createRedactionWorker({
+    connection: h.nativeConnection,
+    taskQueue: h.taskQueue,
+    zendesk: h.zendeskApi,
+    slack: h.slackClient,
+    dataConverter: h.dataConverter,
+    workflowBundle: await workflowBundle(),
+    shutdownGraceTime: '2 seconds',
+    settings: {
+      zendeskUrl: h.config.ZENDESK_URL,
+      slackChannelId: h.config.SLACK_CHANNEL_ID,
+      fingerprintKey: h.config.FINGERPRINT_KEY,
+      redactionApi: h.config.ZENDESK_REDACTION_API,
+      legacyFallback: h.config.ZENDESK_LEGACY_FALLBACK,
+      exportAuth: { url: h.config.ZENDESK_URL, email: h.config.ZENDESK_EMAIL, token: h.config.ZENDESK_API_TOKEN, timeoutMs: 10_000 },
+    },
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await h?.close();
+});
+beforeEach(async () => {
+  await h.zendesk.control.reset();
+  await h.slack.control.reset();
+});
+// Ticket ids start again at each reset: end what a test left open, so per-ticket workflow ids do not collide.
+afterEach(async () => {
+  for await (const wf of h.client.workflow.list({ query: `TaskQueue = '${h.taskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await h.client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test cleanup').catch(() => undefined);
+  }
+});
+
+function options(mode: BackfillMode, extra: Partial<BackfillOptions> = {}): BackfillOptions {
+  return backfillOptions(h.config, { mode, since: SINCE, reportDir, pageSize: 500, pagesPerRun: 5, incrementalPerMinute: 0, requestsPerMinute: 2_500, concurrency: 8, ...extra });
+}
+
+function readReport(path: string): { ticket_id: number; comment_id: number | null; last4: string; brand: string }[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+const key = (r: { ticketId?: number; ticket_id?: number; commentId?: number | null; comment_id?: number | null; last4: string }) =>
+  `${r.ticketId ?? r.ticket_id}:${r.commentId ?? r.comment_id}:${r.last4}`;
+
+test('report mode: 2,000 tickets, exactly the seeded cards, nothing changed in Zendesk or Slack', async () => {
+  const seeded = await h.zendesk.control.seedTickets(2000, { seed: 7, cardRate: 0.02, endTime: END });
+  expect(seeded.cards.length).toBeGreaterThan(10);
+  await h.zendesk.control.clearCalls();
+  const handle = await startBackfill(h.client, h.taskQueue, options('report'), `report-${Date.now()}`);
+  const result = await handle.result();
+  expect(result.state).toBe('completed');
+  expect(result.ticketsScanned).toBe(2000);
+  expect(result.commentsScanned).toBe(seeded.commentCount);
+  expect(result.ticketsWithFindings).toBe(seeded.cards.length);
+  const rows = readReport(result.reportPath!);
+  expect(rows.map(key).sort()).toEqual(seeded.cards.map(key).sort());
+  expect(rows.every((r) => /^\d{4}$/.test(r.last4) && r.brand.length > 0)).toBe(true);
+  expect(Object.keys(rows[0]!).sort()).toEqual(['brand', 'comment_id', 'last4', 'ticket_id']);
+  // A dry run: only export reads reached Zendesk, nothing reached Slack.
+  const calls = await h.zendesk.control.calls();
+  expect(calls.every((c) => c.method === 'GET' && c.path.includes('incremental/ticket_events'))).toBe(true);
+  expect(await h.slack.control.messages(CHANNEL)).toHaveLength(0);
+  // No card number anywhere in the report.
+  expect(readFileSync(result.reportPath!, 'utf8')).not.toMatch(/\d{12,}/);
+});
+
+async function waitFor(handle: WorkflowHandle<typeof backfillWorkflow>, check: (p: Awaited<ReturnType<typeof progress>>) => boolean, what: string) {
+  return eventually(async () => {
+    const p = await progress(handle);
+    return check(p) ? p : undefined;
+  }, 60_000, what);
+}
+const progress = (handle: WorkflowHandle<typeof backfillWorkflow>) => handle.query(backfillProgressQuery);
+
+async function stateAttribute(handle: WorkflowHandle<typeof backfillWorkflow>): Promise<unknown> {
+  return (await handle.describe()).searchAttributes.BackfillState?.[0];
+}
+
+function cardFree(text: string): boolean {
+  return findCardNumbers(text).length === 0;
+}
+
+test('auto mode: redacts and verifies every card ticket, documented on one child ticket, one Slack summary per batch', async () => {
+  const seeded = await h.zendesk.control.seedTickets(400, { seed: 11, cardRate: 0.05, endTime: END });
+  const cardTickets = [...new Set(seeded.cards.map((c) => c.ticketId))];
+  expect(cardTickets.length).toBeGreaterThan(5);
+  const handle = await startBackfill(h.client, h.taskQueue, options('auto', { summaryBatchSize: 5 }), `auto-${Date.now()}`);
+  const result = await handle.result();
+  expect(result.state).toBe('completed');
+  expect(result.errors).toBe(0);
+  expect(result.redacted).toBe(cardTickets.length);
+  for (const card of seeded.cards) {
+    const ticket = await h.zendesk.control.getTicket(card.ticketId);
+    const comment = ticket.comments.find((c) => c.id === card.commentId)!;
+    expect(cardFree(comment.body)).toBe(true);
+    expect(cardFree(comment.html_body)).toBe(true);
+  }
+  // Verified: each per-ticket workflow ended redacted.
+  for (const ticketId of cardTickets) {
+    const status = await h.client.workflow.getHandle(redactionWorkflowId(ticketId)).query(statusQuery);
+    expect(status.outcome).toMatch(/^redacted/);
+  }
+  const state = await h.zendesk.control.state();
+  const children = state.tickets.filter((t) => t.tags.includes('pan_redaction_backfill'));
+  expect(children).toHaveLength(1);
+  expect(children[0]!.id).toBe(result.childTicketId);
+  expect(state.tickets.filter((t) => t.tags.includes('pan_redaction_request'))).toHaveLength(0); // no per-ticket child tickets
+  const notes = children[0]!.comments.map((c) => c.body).join('\n');
+  for (const ticketId of cardTickets) expect(notes).toContain(`#${ticketId} `);
+  expect(children[0]!.status).toBe('solved');
+  const messages = await h.slack.control.messages(CHANNEL);
+  expect(messages).toHaveLength(Math.ceil(cardTickets.length / 5));
+  expect(messages.every((m) => m.text?.startsWith(`Backfill ${handle.workflowId}`))).toBe(true);
+});
+
+test('pause then resume: the cursor stands still while paused and the run completes with every card', async () => {
+  const seeded = await h.zendesk.control.seedTickets(1000, { seed: 3, cardRate: 0.03, endTime: END });
+  const handle = await startBackfill(h.client, h.taskQueue, options('report', { pageSize: 100, incrementalPerMinute: 600 }), `pause-${Date.now()}`);
+  await waitFor(handle, (p) => p.pages >= 3, '3 pages');
+  await handle.signal(pauseBackfillSignal);
+  const paused = await waitFor(handle, (p) => p.state === 'paused', 'paused');
+  expect(await stateAttribute(handle)).toBe('paused');
+  await new Promise((r) => setTimeout(r, 1500));
+  const still = await progress(handle);
+  expect(still.pages).toBeLessThanOrEqual(paused.pages + 1);
+  expect(still.cursorTime <= (await progress(handle)).cursorTime).toBe(true);
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await progress(handle)).pages).toBe(still.pages);
+  await handle.signal(resumeBackfillSignal);
+  const result = await handle.result();
+  expect(result.state).toBe('completed');
+  expect(await stateAttribute(handle)).toBe('completed');
+  expect(result.pages).toBeGreaterThan(still.pages);
+  expect(readReport(result.reportPath!).map(key).sort()).toEqual(seeded.cards.map(key).sort());
+});
+
+test('cancel: stops early and finalises the report written so far', async () => {
+  const seeded = await h.zendesk.control.seedTickets(2000, { seed: 5, cardRate: 0.02, endTime: END });
+  const handle = await startBackfill(h.client, h.taskQueue, options('report', { pageSize: 100, incrementalPerMinute: 600 }), `cancel-${Date.now()}`);
+  await waitFor(handle, (p) => p.pages >= 3, '3 pages');
+  await handle.signal(cancelBackfillSignal);
+  const result = await handle.result();
+  expect(result.state).toBe('cancelled');
+  expect(await stateAttribute(handle)).toBe('cancelled');
+  expect(result.ticketsScanned).toBeLessThan(2000);
+  const all = new Set(seeded.cards.map(key));
+  const rows = readReport(result.reportPath!);
+  expect(rows.length).toBe(result.findings);
+  expect(rows.every((r) => all.has(key(r)))).toBe(true);
+});
+
+test('a 429 storm on the export endpoint is waited out through Retry-After', async () => {
+  const seeded = await h.zendesk.control.seedTickets(300, { seed: 9, cardRate: 0.05, endTime: END });
+  await h.zendesk.control.addFault({ match: { method: 'GET', path: 'incremental/ticket_events' }, times: 4, response: { status: 429, headers: { 'Retry-After': '1' } } });
+  await h.zendesk.control.clearCalls();
+  const handle = await startBackfill(h.client, h.taskQueue, options('report'), `storm-${Date.now()}`);
+  const result = await handle.result();
+  expect(result.state).toBe('completed');
+  expect(readReport(result.reportPath!).map(key).sort()).toEqual(seeded.cards.map(key).sort());
+  const calls = (await h.zendesk.control.calls()).filter((c) => c.path.includes('ticket_events'));
+  expect(calls.filter((c) => c.status === 429)).toHaveLength(4);
+  // Each retry came no sooner than Retry-After said.
+  for (let i = 1; i < calls.length; i++) {
+    if (calls[i - 1]!.status === 429) expect(Date.parse(calls[i]!.time) - Date.parse(calls[i - 1]!.time)).toBeGreaterThanOrEqual(950);
+  }
+});
+
+test("the incremental endpoint's own limit (10 a minute in the sandbox switch) is respected without a 429", async () => {
+  await h.zendesk.control.seedTickets(200, { seed: 13, cardRate: 0.05, endTime: END });
+  await h.zendesk.control.configure({ incrementalRateLimit: true, incrementalRequestsPerMinute: 10 });
+  await h.zendesk.control.clearCalls();
+  // 600 events in pages of 100 → 6+ requests, paced at 60 a minute (inside the switch's 10 per minute would take a minute).
+  const handle = await startBackfill(h.client, h.taskQueue, options('report', { pageSize: 100, incrementalPerMinute: 60 }), `paced-${Date.now()}`);
+  const result = await handle.result();
+  expect(result.state).toBe('completed');
+  const calls = (await h.zendesk.control.calls()).filter((c) => c.path.includes('ticket_events'));
+  expect(calls.every((c) => c.status === 200)).toBe(true);
+  for (let i = 1; i < calls.length; i++) expect(Date.parse(calls[i]!.time) - Date.parse(calls[i - 1]!.time)).toBeGreaterThanOrEqual(950);
+});
+
+test('claim mode: a ticket whose request already waits for a claim is joined, not doubled', async () => {
+  const { ticket } = await h.zendesk.control.seedTicket({ subject: 'Billing', status: 'open', created_at: new Date(END - 86400_000).toISOString(), comments: [{ body: 'my card is 4111 1111 1111 1111 thanks', created_at: new Date(END - 86400_000).toISOString() }] });
+  const existing = await h.request(ticket.id, { source: 'detection' });
+  await eventually(async () => (await existing.query(statusQuery)).stage === 'awaiting_claim', 30_000, 'awaiting_claim');
+  const handle = await startBackfill(h.client, h.taskQueue, options('claim'), `join-${Date.now()}`);
+  const result = await handle.result();
+  expect(result.ticketsWithFindings).toBe(1);
+  expect(result.joined).toBe(1);
+  expect(result.requested).toBe(0);
+  const status = await existing.query(statusQuery);
+  expect(status.requests).toBe(2);
+  expect(status.stage).toBe('awaiting_claim');
+  const messages = await h.slack.control.messages(CHANNEL);
+  expect(messages.filter((m) => m.text?.includes(`#${ticket.id}`) || JSON.stringify(m).includes(`#${ticket.id}`))).toHaveLength(1);
+  const state = await h.zendesk.control.state();
+  expect(state.tickets.filter((t) => t.tags.includes('pan_redaction_request'))).toHaveLength(1);
+});
+
+test('claim mode above the message limit warns and waits for confirmation', async () => {
+  const seeded = await h.zendesk.control.seedTickets(6, { seed: 17, cardRate: 1, endTime: END });
+  const handle = await startBackfill(h.client, h.taskQueue, options('claim', { claimMessageLimit: 3 }), `limit-${Date.now()}`);
+  const waiting = await waitFor(handle, (p) => p.state === 'awaiting_confirmation', 'awaiting_confirmation');
+  expect(waiting.warning).toMatch(/more than 3 Slack messages/);
+  expect(await stateAttribute(handle)).toBe('awaiting_confirmation');
+  await new Promise((r) => setTimeout(r, 500));
+  expect(await h.slack.control.messages(CHANNEL)).toHaveLength(0);
+  await handle.signal(confirmClaimsSignal);
+  const result = await handle.result();
+  expect(result.state).toBe('completed');
+  expect(result.requested).toBe(seeded.cards.length);
+  await eventually(async () => (await h.slack.control.messages(CHANNEL)).length === seeded.cards.length || undefined, 30_000, 'one card per ticket');
+});
