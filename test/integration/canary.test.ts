@@ -281,9 +281,43 @@ test('end to end through the HTTP service: webhook, Take it, done', async () => 
   expect(parent.comments.find((c) => c.id === comments[3]!.id)!.attachments.map((a) => a.file_name).sort()).toEqual(['invoice.pdf', 'redacted.txt']);
 });
 
+let faultWorkflowId: string;
+
+test('error paths: Zendesk failures that echo the card text are retried without carrying it anywhere', async () => {
+  const { ticket } = await h.zendesk.control.seedTicket({ subject: SUBJECT, status: 'open', comments: [{ body: TEXT_BODY, public: true }] });
+  faultWorkflowId = redactionWorkflowId(ticket.id);
+  // Error bodies that quote what we sent, as real APIs do: they reach our gateway, activity failures,
+  // retries, history and logs unless something strips them.
+  await h.zendesk.control.addFault({
+    match: { method: 'PUT', path: '/comment_redactions/' },
+    times: 2,
+    response: { status: 500, body: { error: 'InternalError', description: `could not redact <p>${TEXT_BODY}</p>` } },
+  });
+  await h.zendesk.control.addFault({
+    match: { method: 'PUT', path: `/tickets/${ticket.id}(\\.json)?$` },
+    times: 2,
+    response: { status: 503, body: { error: 'Unavailable', description: `Subject ${SUBJECT} could not be saved`, details: { subject: [{ description: `${SUBJECT} is locked`, error: 'Locked' }] } } },
+  });
+  const hook = await postZendeskWebhook(url, { ticket_id: ticket.id, type: 'redaction_request', requested_by: '9001' }, { secret: h.config.ZENDESK_WEBHOOK_SECRET });
+  record('POST /webhooks/zendesk (fault run)', { status: hook.status, headers: Object.fromEntries(hook.headers), body: JSON.stringify(hook.json) });
+  expect(hook.status).toBe(202);
+  const ts = await eventually(async () => (await h.slack.control.messages(CHANNEL)).find((m) => m.text?.includes(`#${ticket.id}`))?.ts, 30_000, 'Slack card');
+  const handle = h.client.workflow.getHandle<typeof redactionWorkflow>(faultWorkflowId);
+  await eventually(async () => (await handle.query(statusQuery)).stage === 'awaiting_claim', 30_000, 'awaiting_claim');
+  record('POST /slack/interactions (fault run)', await h.slack.control.click({ channel: CHANNEL, ts, actionId: 'claim_redaction', userId: LEAD, url: `${url}/slack/interactions` }));
+  await app.pendingWork();
+  const result = await handle.result();
+  const calls = await h.zendesk.control.calls();
+  expect(calls.filter((c) => c.fault !== undefined).length).toBeGreaterThanOrEqual(2);
+  expect(result.outcome).toBe('redacted');
+  // The failed attempts were logged (and are scanned below) without the bodies.
+  expect(runtimeLog.lines.some((l) => l.includes('Zendesk answered 500 (InternalError)'))).toBe(true);
+  expect(runtimeLog.lines.some((l) => l.includes('Zendesk answered 503 (Unavailable)'))).toBe(true);
+});
+
 test('no canary appears anywhere we write: history, logs, Slack, Zendesk, HTTP responses, metrics', async () => {
   expect(workflowId).toBeDefined();
-  const collected = await gather([workflowId]);
+  const collected = await gather([workflowId, faultWorkflowId].filter(Boolean));
   // The scan is not vacuous: each place really holds data.
   const names = collected.sources.map((s) => s.name);
   expect(names.some((n) => n.startsWith('slack request'))).toBe(true);
