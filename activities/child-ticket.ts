@@ -51,16 +51,21 @@ export function createChildTicketActivities({ zendesk, zendeskUrl }: ChildTicket
       return zendeskCall(`open child ticket for ${input.ticketId}`, async () => {
         const existing = await zendesk.findTicketsByExternalId(externalId);
         if (existing[0]) return { childTicketId: existing[0].id };
-        const created = await zendesk.createTicket({
-          subject: input.denialReason
-            ? `Denied: card data redaction request for ticket #${input.ticketId}`
-            : `Card data redaction for ticket #${input.ticketId}`,
-          comment: { body: childTicketBody(zendeskUrl, input.ticketId, input.detection, input.denialReason), public: false },
-          requester_id: input.requestedBy,
-          external_id: externalId,
-          tags: [CHILD_TICKET_TAG],
-          status: 'open',
-        });
+        // An attempt that timed out may still create the ticket after the retry looked for it: with
+        // the external id as Idempotency-Key, the retry's create returns that same ticket.
+        const created = await zendesk.createTicket(
+          {
+            subject: input.denialReason
+              ? `Denied: card data redaction request for ticket #${input.ticketId}`
+              : `Card data redaction for ticket #${input.ticketId}`,
+            comment: { body: childTicketBody(zendeskUrl, input.ticketId, input.detection, input.denialReason), public: false },
+            requester_id: input.requestedBy,
+            external_id: externalId,
+            tags: [CHILD_TICKET_TAG],
+            status: 'open',
+          },
+          { idempotencyKey: externalId },
+        );
         return { childTicketId: created.id };
       });
     },

@@ -35,6 +35,8 @@ interface Ctx {
   query: Query;
   body: unknown;
   base: string;
+  /** `Idempotency-Key` request header (ticket creation). */
+  idempotencyKey?: string;
 }
 interface Reply {
   status: number;
@@ -58,6 +60,8 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   let faults: FaultInfo[] = [];
   let nextFaultId = 1;
   let incrementalHits: number[] = [];
+  /** Idempotency-Key → the ticket its first request created and that request's body (as JSON). */
+  let idempotencyKeys = new Map<string, { ticketId: number; body: string }>();
   let accountHits: number[] = [];
 
   const s = (): ZendeskStore => {
@@ -164,8 +168,18 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     listPage(ctx, s().listTickets(ctx.query.external_id), 'tickets', (t) => s().renderTicket(t), (t) => t.id),
   );
   route('POST', 'tickets', (ctx) => {
+    // Zendesk's idempotent ticket creation: a repeated key answers with the ticket the first
+    // request created (`x-idempotency-lookup: hit`); the same key with another body is a 400.
+    const key = ctx.idempotencyKey;
+    const seen = key ? idempotencyKeys.get(key) : undefined;
+    if (seen) {
+      if (seen.body !== JSON.stringify(ctx.body)) throw badRequest('IdempotentRequestError', 'Idempotency-Key reused with a different request body');
+      const ticket = s().getTicket(seen.ticketId);
+      return ticketReply(201, { ticket }, { Location: `${ctx.base}/api/v2/tickets/${ticket.id}.json`, 'x-idempotency-lookup': 'hit' });
+    }
     const r = s().createTicket(ctx.body);
-    return ticketReply(201, r, { Location: `${ctx.base}/api/v2/tickets/${r.ticket.id}.json` });
+    if (key) idempotencyKeys.set(key, { ticketId: r.ticket.id, body: JSON.stringify(ctx.body) });
+    return ticketReply(201, r, { Location: `${ctx.base}/api/v2/tickets/${r.ticket.id}.json`, ...(key ? { 'x-idempotency-lookup': 'miss' } : {}) });
   });
   route('GET', 'tickets/:id', (_ctx, [t]) => ticketReply(200, { ticket: s().getTicket(id(t)) }));
   route('PUT', 'tickets/:id', (ctx, [t]) => ticketReply(200, s().updateTicket(id(t), ctx.body)));
@@ -222,6 +236,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     calls = [];
     faults = [];
     incrementalHits = [];
+    idempotencyKeys = new Map();
     return { status: 204 };
   });
   control('GET', 'faults', () => ({ status: 200, body: { faults } }));
@@ -333,7 +348,8 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
       if (req.headers.authorization !== expectedAuth) throw new ApiError(401, { error: "Couldn't authenticate you" });
       if (bodyError) throw badRequest('InvalidJSON', 'Body is not valid JSON');
       const path = u.pathname.slice('/api/v2/'.length).replace(/\.json$/, '').replace(/\/$/, '');
-      const ctx: Ctx = { method, path, query, body, base };
+      const keyHeader = req.headers['idempotency-key'];
+      const ctx: Ctx = { method, path, query, body, base, idempotencyKey: Array.isArray(keyHeader) ? keyHeader[0] : keyHeader };
       const r = routes.find((x) => x.method === method && x.re.test(path));
       if (!r) throw invalidEndpoint();
       reply = r.handler(ctx, (r.re.exec(path) ?? []).slice(1));
