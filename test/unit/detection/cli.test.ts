@@ -1,12 +1,13 @@
 /** `redactor scan` end to end, through the bin shim. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const BIN = resolve(__dirname, '../../../bin/redactor.js');
 // Each case starts node + tsx (~0.3 s idle, several seconds on a loaded CI box).
 jest.setTimeout(60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const dir = mkdtempSync(join(tmpdir(), 'redactor-scan-'));
 
 function scan(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
