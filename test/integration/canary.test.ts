@@ -4,7 +4,8 @@
 // appear anywhere we write: raw Temporal history (no codec), every log line (service, worker, SDK runtime),
 // every request the Slack sandbox received and its state, every ticket/comment the Zendesk sandbox holds
 // (the parent's comments are redacted by then) and every request we sent it, the HTTP service's responses,
-// and /metrics when it exists. A last test plants leaks and shows the same scanner catches them.
+// and /metrics when it exists. A second run adds Zendesk 500/503 answers whose bodies echo the card text
+// (error paths: retries, failure logs). A last test plants leaks and shows the same scanner catches them.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
