@@ -19,6 +19,7 @@ import { claimUpdate, requestSignal, statusQuery } from '../workflows/messages';
 import { TicketIdKey } from '../workflows/search-attributes';
 import type { RedactionRequest, RedactionStatus, RedactionWorkflowInput } from '../workflows/types';
 import { registerCodecRoutes } from './codec-server';
+import { registerMetrics } from './metrics';
 import { LeadDirectory } from './slack-leads';
 import {
   blockActionsPayloadSchema,
@@ -183,6 +184,8 @@ export function buildServer(deps: ServerDeps): RedactionHttpServer {
   }
 
   // ---------------------------------------------------------------- health
+  registerMetrics(app, temporal); // GET /metrics (client/metrics.ts)
+
   app.get('/healthz', async (_req, reply) => {
     try {
       await temporal.connection.withDeadline(Date.now() + timeouts.healthMs, () => temporal.workflowService.getSystemInfo({}));

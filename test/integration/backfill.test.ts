@@ -13,6 +13,7 @@ import type { BackfillMode, BackfillOptions } from '../../workflows/backfill-typ
 import { redactionWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
 import { CHANNEL, eventually, startHarness, workflowBundle, type Harness } from '../helpers/harness';
+import { startService } from './fixtures/http-helpers';
 
 jest.setTimeout(180_000);
 
@@ -242,4 +243,34 @@ test('claim mode above the message limit warns and waits for confirmation', asyn
   expect(result.state).toBe('completed');
   expect(result.requested).toBe(seeded.cards.length);
   await eventually(async () => (await h.slack.control.messages(CHANNEL)).length === seeded.cards.length || undefined, 30_000, 'one card per ticket');
+});
+
+test('GET /metrics: request outcomes and stages, activity durations and failures, backfill progress; no card data', async () => {
+  const seeded = await h.zendesk.control.seedTickets(1000, { seed: 23, cardRate: 0.02, endTime: END });
+  const service = await startService({ config: h.config, temporal: h.client, slack: h.slackClient });
+  try {
+    const handle = await startBackfill(h.client, h.taskQueue, options('report', { pageSize: 100, incrementalPerMinute: 600 }), `metrics-${Date.now()}`);
+    await waitFor(handle, (p) => p.pages >= 2, '2 pages');
+    await handle.signal(pauseBackfillSignal);
+    await waitFor(handle, (p) => p.state === 'paused', 'paused');
+    const text = await eventually(async () => {
+      const res = await fetch(`${service.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      const body = await res.text();
+      return body.includes(`pan_backfill_progress{backfill="${handle.workflowId}",counter="ticketsScanned"}`) && /pan_backfill_runs\{state="paused"\} [1-9]/.test(body) ? body : undefined;
+    }, 30_000, 'backfill gauges');
+    expect(text).toMatch(/pan_redaction_requests\{outcome="redacted"\} \d+/);
+    expect(text).toMatch(/pan_redaction_requests_in_stage\{stage="awaiting_claim"\} \d+/);
+    expect(text).toMatch(/pan_activity_duration_seconds_count\{activity="backfillScanPage",stage="backfill",result="ok"\} [1-9]/);
+    expect(text).toContain('pan_activity_failures_total');
+    expect(text).toMatch(new RegExp(`pan_backfill_eta_seconds\\{backfill="${handle.workflowId}"\\}`));
+    for (const card of seeded.cards) expect(text).not.toContain(`${card.ticketId}:${card.commentId}`);
+    // No card numbers (workflow ids carry a millisecond timestamp: leave them out of the check).
+    expect(findCardNumbers(text.replace(/backfill-[\w-]+/g, 'backfill-id'))).toHaveLength(0);
+    await handle.signal(cancelBackfillSignal);
+    await handle.result();
+  } finally {
+    await service.close();
+  }
 });
