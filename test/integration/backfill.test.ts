@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { backfillOptions, startBackfill } from '../../cli/backfill';
+import { Writable } from 'node:stream';
+import { backfillMain, backfillOptions, latestBackfillId, startBackfill } from '../../cli/backfill';
+import type { Config } from '../../config';
 import { findCardNumbers } from '../../detection';
 import { createRedactionWorker } from '../../workers/worker';
 import type { backfillWorkflow } from '../../workflows/backfill';
@@ -273,4 +275,78 @@ test('GET /metrics: request outcomes and stages, activity durations and failures
   } finally {
     await service.close();
   }
+});
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      text += chunk.toString();
+      cb();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function cli(argv: string[], overrides: Partial<Config> = {}) {
+  const out = capture();
+  const err = capture();
+  const config = { ...h.config, BACKFILL_REPORT_DIR: reportDir, BACKFILL_INCREMENTAL_PER_MINUTE: 0, BACKFILL_PAGE_SIZE: 500, ...overrides };
+  const code = await backfillMain(argv, { stdout: out.stream, stderr: err.stream, client: h.client, config, watchIntervalMs: 100 });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+test('CLI: start --csv, status --watch draws a bar to the end, status --json; claim mode wants --yes', async () => {
+  const seeded = await h.zendesk.control.seedTickets(1000, { seed: 29, cardRate: 0.02, endTime: END });
+  const since = new Date((SINCE - 86400) * 1000).toISOString().slice(0, 10);
+  const id = `cli-${Date.now()}`;
+  const started = await cli(['start', '--since', since, '--mode', 'report', '--csv', '--id', id]);
+  expect(started.code).toBe(0);
+  expect(started.stdout).toContain(`started backfill-${id} (mode report`);
+  const watched = await cli(['status', '--id', id, '--watch']);
+  expect(watched.code).toBe(0);
+  expect(watched.stdout).toMatch(/\[#+\] 100% 1000 tickets, \d+ findings, \d+ tickets\/s, done \(completed\)/);
+  expect(watched.stdout).toContain('tickets scanned: 1000');
+  const json = JSON.parse((await cli(['status', '--id', id, '--json'])).stdout) as { reportPath: string; findings: number; done: boolean };
+  expect(json.done).toBe(true);
+  const csv = readFileSync(json.reportPath, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('ticket_id,comment_id,last4,brand');
+  expect(csv.slice(1).map((l) => l.split(',').slice(0, 3).join(':')).sort()).toEqual(seeded.cards.map(key).sort());
+
+  const claim = await cli(['start', '--since', since, '--mode', 'claim']);
+  expect(claim.code).toBe(3);
+  expect(claim.stderr).toMatch(/WARNING: claim mode posts one Slack "Take it" message per ticket.*more than 25/);
+  expect((await cli(['start', '--mode', 'report'])).code).toBe(2); // --since is required
+});
+
+test('CLI: pause, resume and cancel the most recent backfill', async () => {
+  await h.zendesk.control.seedTickets(1000, { seed: 31, cardRate: 0.02, endTime: END });
+  const slow = { BACKFILL_INCREMENTAL_PER_MINUTE: 600, BACKFILL_PAGE_SIZE: 100 };
+  const since = new Date(SINCE * 1000).toISOString();
+  expect((await cli(['start', '--since', since, '--id', `cli-ctl-${Date.now()}`], slow)).code).toBe(0);
+  const id = await eventually(() => latestBackfillId(h.client), 10_000, 'listed');
+  const handle = h.client.workflow.getHandle<typeof backfillWorkflow>(id);
+  await waitFor(handle, (p) => p.pages >= 2, '2 pages');
+  expect((await cli(['pause'])).code).toBe(0);
+  await waitFor(handle, (p) => p.state === 'paused', 'paused');
+  expect((await cli(['status'])).stdout).toContain('state: paused');
+  expect((await cli(['resume'])).code).toBe(0);
+  await waitFor(handle, (p) => p.state === 'running', 'running');
+  expect((await cli(['cancel'])).stdout).toContain(`cancel: sent to ${id}`);
+  expect((await handle.result()).state).toBe('cancelled');
+});
+
+test('the sandbox seeds 100,000 tickets in seconds, exportable at once', async () => {
+  const started = Date.now();
+  const seeded = await h.zendesk.control.seedTickets(100_000, { seed: 37, cardRate: 0.01, commentsPerTicket: 3, endTime: END });
+  const seconds = (Date.now() - started) / 1000;
+  expect(seeded.ticketCount).toBe(100_000);
+  expect(seeded.commentCount).toBeGreaterThan(250_000);
+  expect(seconds).toBeLessThan(15);
+  const page = await fetch(`${h.config.ZENDESK_URL}/api/v2/incremental/ticket_events.json?start_time=${SINCE}&include=comment_events&per_page=1000`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${h.config.ZENDESK_EMAIL}/token:${h.config.ZENDESK_API_TOKEN}`).toString('base64')}` },
+  });
+  const body = (await page.json()) as { ticket_events: unknown[]; end_of_stream: boolean };
+  expect(body.ticket_events).toHaveLength(1000);
+  expect(body.end_of_stream).toBe(false);
 });
