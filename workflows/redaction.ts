@@ -269,6 +269,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
 
   async function mergeInto(target: number): Promise<{ merged: boolean; note: string }> {
     const started = await zendesk.startMerge({ sourceTicketId: ticketId, targetTicketId: target });
+    if (started.status === 'already_merged') return { merged: true, note: `Merged into #${target}.` };
     if (started.status === 'target_unavailable') {
       const note = `Merge into #${target} skipped: ${started.reason}. The redaction is kept.`;
       await noteOnChild(note);
@@ -276,7 +277,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     }
     for (let poll = 0; poll < settings.mergePollLimit; poll++) {
       await sleep(durationMs(settings.mergePollInterval));
-      const job = await zendesk.checkMergeJob({ jobId: started.jobId });
+      const job = await zendesk.checkMergeJob({ jobId: started.jobId, sourceTicketId: ticketId, targetTicketId: target });
       if (job.status === 'completed') return { merged: true, note: `Merged into #${target}.` };
       if (job.status === 'failed' || job.status === 'killed') {
         const note = `Merge into #${target} failed in Zendesk (${job.message ?? job.status}). The redaction is kept.`;

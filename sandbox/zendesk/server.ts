@@ -339,7 +339,8 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
         log(fr.status, fault.id);
         return send(res, { status: fr.status, body: fr.body ?? defaultFaultBody(fr.status), headers: fr.headers });
       }
-      if (res.destroyed) return;
+      // A client that gave up during the delay does not stop the request: it is handled (and
+      // logged) as a real server would, so a write still lands; only the answer goes nowhere.
     }
 
     let reply: Reply;

@@ -1,11 +1,13 @@
 // Shared set-up of the fault suite: a harness with short, configured time limits, ticket ids that
 // do not collide with other test files on the shared Temporal server, and small waiting helpers.
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import { generatePayloadKey } from '../../security/codec';
 import { claimUpdate, statusQuery } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
 import type { RedactionStatus, Stage } from '../../workflows/types';
 import { spaced, VISA } from '../helpers/cards';
-import { CHANNEL, eventually, LEAD, startHarness, type Harness } from '../helpers/harness';
+import { CHANNEL, eventually, LEAD, startHarness, testEnv, type Harness } from '../helpers/harness';
 import { expectInvariants, summarize, type InvariantOptions, type InvariantResult } from './invariants';
 
 /**
@@ -22,11 +24,25 @@ export const FAULT_ENV: NodeJS.ProcessEnv = {
   CLAIM_REMINDER_AFTER: '10 minutes',
 };
 
-export async function startFaultHarness(opts: { env?: NodeJS.ProcessEnv; worker?: boolean } = {}): Promise<Harness> {
-  const h = await startHarness({ env: { ...FAULT_ENV, ...opts.env }, worker: opts.worker });
+export type FaultHarness = Harness & {
+  /** The environment of this harness's worker, for a worker in another process (worker-child.ts). */
+  workerEnv: NodeJS.ProcessEnv;
+};
+
+export async function startFaultHarness(opts: { env?: NodeJS.ProcessEnv; worker?: boolean } = {}): Promise<FaultHarness> {
+  // Fixed here so that a worker process built from workerEnv shares keys and task queue with the harness.
+  const shared: NodeJS.ProcessEnv = {
+    PAYLOAD_KEYS: generatePayloadKey('fault-key'),
+    FINGERPRINT_KEY: randomBytes(32).toString('base64'),
+    TEMPORAL_TASK_QUEUE: `faults-${randomUUID()}`,
+    ...FAULT_ENV,
+    ...opts.env,
+  };
+  const h = await startHarness({ env: shared, worker: opts.worker });
   // Every emulator numbers tickets from 1 and all test files share one Temporal namespace.
   h.zendesk.store.skipTicketIdsTo(1_000_000 + Math.floor(Math.random() * 900_000_000));
-  return h;
+  const workerEnv = testEnv(h.zendesk, h.slack, process.env.TEMPORAL_TEST_ADDRESS!, shared);
+  return Object.assign(h, { workerEnv });
 }
 
 export type Handle = WorkflowHandle<typeof redactionWorkflow>;
@@ -100,4 +116,9 @@ export function note(line: string): void {
 
 export function printSummary(file: string): void {
   if (lines.length) process.stdout.write(`\n[faults] ${file}\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+}
+
+/** Resolves once the emulator has received a call matching the fault (it may still be holding it). */
+export async function faultHit(h: Harness, faultId: number, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => (await h.zendesk.control.faults()).some((f) => f.id === faultId && f.remaining === 0), timeoutMs, `fault ${faultId} to be hit`);
 }
