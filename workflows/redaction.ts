@@ -145,10 +145,10 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     claim = { slackUserId: 'automatic', source: 'cli' };
     status.claimedBy = 'automatic';
   } else {
-    post = await slack.postClaimRequest({ ticketId, childTicketId: childTicketId!, workflowId, last4: status.last4, attachments: status.attachments });
+    post = await postClaimCard(childTicketId!);
     setStage('awaiting_claim');
     await waitForClaim(post);
-    await slack.updateSlackCard({ post, card: cardView('claimed') });
+    if (post) await slack.updateSlackCard({ post, card: cardView('claimed') });
   }
   const claimedAt = new Date(Date.now()).toISOString();
 
@@ -224,7 +224,27 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
 
   // --- steps ---------------------------------------------------------------
 
-  async function waitForClaim(slackPost: SlackPost): Promise<void> {
+  /**
+   * The Slack card; a Slack error that no retry can fix (channel_not_found, not_in_channel…) is
+   * written on the child ticket instead, and the request keeps waiting for a claim (tryClaim update).
+   */
+  async function postClaimCard(child: number): Promise<SlackPost | undefined> {
+    try {
+      return await slack.postClaimRequest({ ticketId, childTicketId: child, workflowId, last4: status.last4, attachments: status.attachments });
+    } catch (err) {
+      if (!isFailureOfType(err, 'SlackPlatformError')) throw err;
+      const slackError = ((err as ActivityFailure).cause as ApplicationFailure).details?.[0];
+      const reason = typeof slackError === 'string' && /^[a-z_]{1,64}$/.test(slackError) ? slackError : 'an error';
+      log.warn('claim card not posted; request noted on the child ticket', { ticketId, slackError: reason });
+      await zendesk.addInternalNote({
+        ticketId: child,
+        body: `The Slack request could not be posted (Slack answered ${reason}); fix the Slack configuration. This request is still waiting for a lead to claim it.`,
+      });
+      return undefined;
+    }
+  }
+
+  async function waitForClaim(slackPost: SlackPost | undefined): Promise<void> {
     const period = durationMs(settings.claimReminderAfter);
     let deadline = Date.now() + period;
     while (!claim) {
@@ -236,6 +256,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       }
       status.remindersSent += 1;
       deadline = Date.now() + period;
+      if (!slackPost) continue;
       if (status.remindersSent === 1) {
         await slack.postThreadReply({ post: slackPost, text: `Reminder: redaction request for ticket #${ticketId} is still waiting for a lead.` });
       } else if (status.remindersSent === 2) {
@@ -246,7 +267,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   }
 
   /** A new card number on the same ticket joins this request instead of starting another. */
-  async function joinNewRequests(slackPost: SlackPost): Promise<void> {
+  async function joinNewRequests(slackPost: SlackPost | undefined): Promise<void> {
     const joined = pending.splice(0);
     attachmentNames = unique([...attachmentNames, ...joined.flatMap((r) => r.attachmentNames ?? [])]);
     const fresh = await scans.detectCardData({ ticketId, attachmentNames });
@@ -263,6 +284,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     if (newFindings.length === 0 && newFiles.length === 0) return;
     const what = [...newFindings.map(describeFinding), ...newFiles.map((a) => `file ${a.fileName}`)].join(', ');
     await zendesk.addInternalNote({ ticketId: status.childTicketId!, body: `Added to this request: ${what}.` });
+    if (!slackPost) return;
     await slack.postThreadReply({ post: slackPost, text: `New card data joined this request: ${what}.` });
     await slack.updateSlackCard({ post: slackPost, card: cardView('open') });
   }
