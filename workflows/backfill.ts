@@ -171,8 +171,9 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillRe
     const cursorMs = carry.cursor.startTime * 1000;
     const covered = cursorMs - carry.firstCursorTime * 1000;
     const remaining = Math.max(0, now - 60_000 - cursorMs);
-    const finished = done || carry.state === 'completed' || carry.state === 'cancelled';
-    const etaSeconds = finished ? 0 : covered > 0 && elapsedSeconds > 0 ? Math.round((remaining / covered) * elapsedSeconds) : null;
+    // Done once the report is final and the state says so (not merely at the end of the stream).
+    const finished = carry.state === 'completed' || carry.state === 'cancelled';
+    const etaSeconds = finished || done ? 0 : covered > 0 && elapsedSeconds > 0 ? Math.round((remaining / covered) * elapsedSeconds) : null;
     return {
       ...c,
       state: carry.state,

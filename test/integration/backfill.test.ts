@@ -324,8 +324,10 @@ test('CLI: pause, resume and cancel the most recent backfill', async () => {
   await h.zendesk.control.seedTickets(1000, { seed: 31, cardRate: 0.02, endTime: END });
   const slow = { BACKFILL_INCREMENTAL_PER_MINUTE: 600, BACKFILL_PAGE_SIZE: 100 };
   const since = new Date(SINCE * 1000).toISOString();
-  expect((await cli(['start', '--since', since, '--id', `cli-ctl-${Date.now()}`], slow)).code).toBe(0);
-  const id = await eventually(() => latestBackfillId(h.client), 10_000, 'listed');
+  const mine = `cli-ctl-${Date.now()}`;
+  expect((await cli(['start', '--since', since, '--id', mine], slow)).code).toBe(0);
+  // Visibility is eventually consistent: wait until the newest listed backfill is this one.
+  const id = await eventually(async () => ((await latestBackfillId(h.client)) === `backfill-${mine}` ? `backfill-${mine}` : undefined), 10_000, 'listed');
   const handle = h.client.workflow.getHandle<typeof backfillWorkflow>(id);
   await waitFor(handle, (p) => p.pages >= 2, '2 pages');
   expect((await cli(['pause'])).code).toBe(0);
