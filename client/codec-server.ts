@@ -5,9 +5,10 @@
 // --ui-codec-endpoint https://host/codec`, or per browser in the UI's data-encoder settings; CLI:
 // `temporal workflow show --codec-endpoint https://host/codec --codec-auth "Bearer <token>"`.
 // Authentication: the UI sends `Authorization: Bearer <token>` only when "pass access token" is on AND the
-// endpoint is https, so operators set the token in the UI's data-encoder settings and serve this over https,
-// or put the endpoint behind an authenticating proxy that adds the header. The X-Namespace header is ignored:
-// one key set serves every namespace of this service.
+// endpoint is https, so operators serve this over https behind an authenticating proxy that adds the header,
+// or each authorised operator sets the endpoint `<base>/codec/t/<CODEC_AUTH_TOKEN>` in their own browser's
+// data-encoder settings (the UI's default endpoint has no token, so it shows ciphertext to everyone else).
+// The X-Namespace header is ignored: one key set serves every namespace of this service.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type Payload, type PayloadCodec } from '@temporalio/common';
@@ -79,6 +80,8 @@ export function registerCodecRoutes(app: FastifyInstance, opts: CodecRoutesOptio
 
   // Comparing fixed-length digests keeps the comparison constant-time and hides the token length.
   const authorised = (request: FastifyRequest): boolean => {
+    const inPath = (request.params as { token?: unknown } | undefined)?.token;
+    if (typeof inPath === 'string') return timingSafeEqual(digest(inPath), expected);
     const header = request.headers.authorization;
     if (typeof header !== 'string') return false;
     const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
@@ -129,8 +132,14 @@ export function registerCodecRoutes(app: FastifyInstance, opts: CodecRoutesOptio
     };
 
   for (const operation of ['decode', 'encode'] as const) {
-    const url = `/codec/${operation}`;
-    app.options(url, preflight);
-    app.post(url, { bodyLimit: BODY_LIMIT, onRequest: authenticate }, handler(operation));
+    for (const url of [`/codec/${operation}`, `/codec/t/:token/${operation}`]) {
+      app.options(url, preflight);
+      app.post(url, { bodyLimit: BODY_LIMIT, onRequest: authenticate }, handler(operation));
+    }
   }
+}
+
+/** Request paths for logs: a codec token in the path never reaches a log line. */
+export function loggablePath(url: string): string {
+  return url.split('?')[0]!.replace(/^\/codec\/t\/[^/]+/, '/codec/t/<token>');
 }

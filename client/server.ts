@@ -18,7 +18,7 @@ import { redactionWorkflowId, ticketIdFromWorkflowId } from '../workflows/ids';
 import { claimUpdate, requestSignal, statusQuery } from '../workflows/messages';
 import { TicketIdKey } from '../workflows/search-attributes';
 import type { RedactionRequest, RedactionStatus, RedactionWorkflowInput } from '../workflows/types';
-import { registerCodecRoutes } from './codec-server';
+import { loggablePath, registerCodecRoutes } from './codec-server';
 import { registerMetrics } from './metrics';
 import { LeadDirectory } from './slack-leads';
 import {
@@ -119,7 +119,7 @@ class RequestLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const fields = { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const fields = { method: request.method, path: loggablePath(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (error) reply.log.error({ ...fields, err: { message: shortReason(error) } }, 'request errored');
     else reply.log.info(fields, 'request completed');
   }
@@ -145,17 +145,17 @@ export function buildServer(deps: ServerDeps): RedactionHttpServer {
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      log.warn({ path: req.url.split('?')[0], limit: req.routeOptions.bodyLimit }, 'request rejected: body too large');
+      log.warn({ path: loggablePath(req.url), limit: req.routeOptions.bodyLimit }, 'request rejected: body too large');
       return sendError(reply, 413, 'payload_too_large', `Request body is larger than ${req.routeOptions.bodyLimit} bytes.`);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return sendError(reply, status, 'bad_request', err.message || 'Bad request.');
     }
-    log.error({ err: { code: err.code, message: shortReason(err) }, path: req.url.split('?')[0] }, 'unhandled error');
+    log.error({ err: { code: err.code, message: shortReason(err) }, path: loggablePath(req.url) }, 'unhandled error');
     return sendError(reply, 500, 'internal_error', 'Internal error; the request was not processed.');
   });
-  app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}.`));
+  app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not_found', `No route ${req.method} ${loggablePath(req.url)}.`));
 
   /** Runs work after the HTTP reply; failures are logged, never thrown into the void. */
   function afterReply(what: string, work: () => Promise<void>): void {
@@ -277,7 +277,7 @@ export function buildServer(deps: ServerDeps): RedactionHttpServer {
         now(),
       );
       if (check.ok) return raw;
-      log.warn({ path: req.url.split('?')[0], reason: check.reason }, 'slack request rejected: signature');
+      log.warn({ path: loggablePath(req.url), reason: check.reason }, 'slack request rejected: signature');
       sendError(reply, 401, 'invalid_signature', `Slack signature rejected: ${check.reason}.`);
       return undefined;
     }

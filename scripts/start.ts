@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       });
       cleanups.push(() => server.stop());
       env.TEMPORAL_ADDRESS = server.address;
+      env.CODEC_CORS_ORIGINS ??= `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
       uiUrl = `http://localhost:${uiPort}`;
     }
 
@@ -122,7 +123,11 @@ async function main(): Promise<void> {
     say('');
     say(`✔ HTTP service   ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz)`);
     say(`✔ Temporal       ${config.TEMPORAL_ADDRESS}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`);
-    if (uiUrl) say(`✔ Web UI         ${uiUrl}  (decoded payloads via ${serviceUrl}/codec; token in .data/dev-secrets.json)`);
+    if (uiUrl) {
+      say(`✔ Web UI         ${uiUrl}`);
+      say(`                 payloads are encrypted; to read them, set the UI's Data Encoder endpoint to`);
+      say(`                 ${serviceUrl}/codec/t/<CODEC_AUTH_TOKEN from .data/dev-secrets.json>`);
+    }
     if (zendeskUrl) say(`✔ Zendesk sandbox ${zendeskUrl}/api/v2`);
     if (slackUrl) say(`✔ Slack sandbox   ${slackUrl}/api/`);
     say('Try it: npm run demo    Stop: Ctrl-C');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { registerCodecRoutes } from '../../../client/codec-server';
+import { loggablePath, registerCodecRoutes } from '../../../client/codec-server';
 import { EncryptionCodec } from '../../../security/codec';
 
 const TOKEN = 'test-codec-token-0123456789abcdef';
@@ -74,6 +74,17 @@ describe('codec server', () => {
       const res = await post('/codec/encode', plain, { authorization });
       expect(res.status).toBe(401);
     }
+  });
+
+  it('accepts the token in the endpoint path (per-browser UI setting) and refuses a wrong one there', async () => {
+    const ok = await post(`/codec/t/${TOKEN}/encode`, plain);
+    expect(ok.status).toBe(200);
+    const encoded = await ok.json();
+    expect((await post(`/codec/t/${TOKEN}/decode`, encoded)).status).toBe(200);
+    expect((await post(`/codec/t/${TOKEN.slice(0, -1)}/decode`, encoded)).status).toBe(401);
+    const preflight = await fetch(`${base}/codec/t/${TOKEN}/decode`, { method: 'OPTIONS', headers: { origin: UI, 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(loggablePath(`/codec/t/${TOKEN}/decode?x=1`)).toBe('/codec/t/<token>/decode');
   });
 
   it('returns a clear 4xx for a bad body or undecodable payload', async () => {
