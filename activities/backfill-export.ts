@@ -25,7 +25,17 @@ export interface TicketEvent {
   id: number;
   ticket_id: number;
   timestamp: number;
-  child_events?: { id: number; type?: string; event_type?: string; field_name?: string; value?: unknown; body?: string | null; html_body?: string | null; plain_body?: string | null }[];
+  child_events?: {
+    id: number;
+    type?: string;
+    event_type?: string;
+    field_name?: string;
+    value?: unknown;
+    body?: string | null;
+    html_body?: string | null;
+    plain_body?: string | null;
+    attachments?: { id: number; file_name?: string | null }[] | null;
+  }[];
 }
 
 export interface TicketEventsPage {

@@ -43,7 +43,7 @@ export interface ScanPageResult {
   endOfStream: boolean;
 }
 
-/** One report row: references only. `at` (offset) keeps two cards in one comment apart when merging. */
+/** One report row: references only. `at` (offset, or minus the attachment id) keeps two cards in one comment apart when merging. */
 interface ReportRow {
   ticket_id: number;
   comment_id: number | null;
@@ -103,8 +103,15 @@ export function createBackfillActivities(deps: BackfillDeps) {
      */
     async backfillScanPage(input: ScanPageInput): Promise<ScanPageResult> {
       const { cursor } = input;
+      // Heartbeats keep a slow page alive and let a page lost with its worker be retried within seconds.
       heartbeat();
-      const page = await zendeskCall('export ticket events', () => fetchTicketEvents(auth(), cursor.startTime, input.pageSize));
+      const beat = setInterval(() => heartbeat(), 2_000);
+      let page;
+      try {
+        page = await zendeskCall('export ticket events', () => fetchTicketEvents(auth(), cursor.startTime, input.pageSize));
+      } finally {
+        clearInterval(beat);
+      }
       heartbeat();
       const seen = new Set(cursor.seenEventIds);
       const previous = decodeIds(cursor.previousTickets);
@@ -127,6 +134,15 @@ export function createBackfillActivities(deps: BackfillDeps) {
             found = { commentId: child.id, ...commentText({ id: child.id, public: true, body: child.body, html_body: child.html_body, plain_body: child.plain_body }) };
           } else if ((type === 'Create' || type === 'Change') && child.field_name === 'subject' && typeof child.value === 'string') {
             found = { commentId: null, text: child.value, html: false };
+          }
+          if (type === 'Comment') {
+            // A card number in a file name (the per-ticket workflow redacts such files); keyed by attachment.
+            for (const a of child.attachments ?? []) {
+              for (const f of a.file_name ? findingsIn(a.file_name, false) : []) {
+                rows.push({ ticket_id: ev.ticket_id, comment_id: child.id, last4: f.last4, brand: f.brand, at: -a.id });
+                withFindings.add(ev.ticket_id);
+              }
+            }
           }
           if (!found) continue;
           for (const f of findingsIn(found.text, found.html)) {

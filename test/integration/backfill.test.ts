@@ -380,3 +380,27 @@ test('auto run history: references only (no card number, no comment text), and i
   for (const body of bodies.filter((b) => b.length > 40).slice(0, 200)) expect(decoded).not.toContain(body.slice(0, 40));
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: h.dataConverter }, history, handle.workflowId);
 });
+
+test('report mode also finds card numbers in subjects and attachment file names', async () => {
+  const at = new Date(END - 86400_000).toISOString();
+  const { ticket, comments } = await h.zendesk.control.seedTicket({
+    subject: 'Declined payment',
+    status: 'closed',
+    created_at: at,
+    comments: [{ body: 'see the attached scan', created_at: at, attachments: [{ file_name: 'card 4111111111111111.png' }] }],
+  });
+  // Made through the API, so its audit carries the Create events (subject included); exportable after 1 s.
+  await h.zendesk.control.configure({ exportExclusionSeconds: 1 });
+  const viaApi = await h.zendeskApi.createTicket({ subject: 'card 5555 5555 5555 4444 declined', comment: { body: 'please help' } });
+  await new Promise((r) => setTimeout(r, 2_000));
+  const handle = await startBackfill(h.client, h.taskQueue, options('report'), `names-${Date.now()}`);
+  const result = await handle.result();
+  const rows = readReport(result.reportPath!);
+  expect(rows).toEqual(
+    expect.arrayContaining([
+      { ticket_id: ticket.id, comment_id: comments[0]!.id, last4: '1111', brand: expect.any(String) },
+      { ticket_id: viaApi.id, comment_id: null, last4: '4444', brand: expect.any(String) },
+    ]),
+  );
+  expect(result.ticketsWithFindings).toBe(2);
+});
