@@ -32,8 +32,22 @@ describe('4. Slack errors', () => {
     const handle = await h.request(ticketId, {});
     await claim(handle);
     const result = await resultWithin(handle);
-    const limited = (await h.slack.control.requests()).filter((r) => r.status === 429);
-    expect(limited.length).toBe(5); // the first test in this file: nothing else was limited
+    const ts = await slackCard(h, ticketId);
+    const ours = (await h.slack.control.requests({ method: '^(chat\\.postMessage|chat\\.update|reactions\\.add)$' })).filter(
+      (r) => String(r.body.text ?? '').startsWith(`Card data redaction for ticket #${ticketId}:`) || r.body.ts === ts || r.body.timestamp === ts,
+    );
+    expect(ours.filter((r) => r.status === 429)).toHaveLength(5);
+    const gaps: string[] = [];
+    for (const method of ['chat.postMessage', 'chat.update', 'reactions.add']) {
+      const calls = ours.filter((r) => r.method === method);
+      for (let i = 1; i < calls.length; i++) {
+        if (calls[i - 1]!.status !== 429) continue;
+        const gap = calls[i]!.at - calls[i - 1]!.at;
+        expect(gap).toBeGreaterThanOrEqual(1_000); // Retry-After: 1
+        gaps.push(`${method} ${gap}ms`);
+      }
+    }
+    note(`4a Slack gaps after 429 (Retry-After 1 s): ${gaps.join(', ')}`);
     await verify(h, '4a Slack 429', '2×429 on chat.postMessage, 1× chat.update, 2× reactions.add (Retry-After 1 s)', { ticketId, result, outcomes: ['redacted'], redactedComments: [commentId] });
   });
 
