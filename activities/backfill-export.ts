@@ -46,13 +46,6 @@ export interface TicketEventsPage {
 
 const PATH = '/api/v2/incremental/ticket_events.json';
 
-/** Reads the credentials from the worker's environment when the worker was not given them. */
-export function exportAuthFromEnv(env: NodeJS.ProcessEnv = process.env): ExportAuth | undefined {
-  const url = env.ZENDESK_URL?.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
-  if (!url || !env.ZENDESK_EMAIL || !env.ZENDESK_API_TOKEN) return undefined;
-  return { url, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN, timeoutMs: Number(env.ZENDESK_TIMEOUT_MS ?? 15_000) || 15_000 };
-}
-
 export async function fetchTicketEvents(auth: ExportAuth, startTime: number, perPage: number): Promise<TicketEventsPage> {
   const q = new URLSearchParams({ start_time: String(Math.floor(startTime)), per_page: String(perPage), include: 'comment_events' });
   const headers = { Authorization: `Basic ${Buffer.from(`${auth.email}/token:${auth.token}`).toString('base64')}`, Accept: 'application/json' };

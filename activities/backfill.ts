@@ -3,13 +3,13 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WebClient } from '@slack/web-api';
-import { ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
+import { Context, heartbeat, log } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { BackfillCursor, ReportFormat } from '../workflows/backfill-types';
 import { redactionWorkflowId } from '../workflows/ids';
 import { requestSignal } from '../workflows/messages';
 import type { RedactionRequest, RedactionSettings, RedactionStatus, RedactionWorkflowInput } from '../workflows/types';
-import { exportAuthFromEnv, fetchTicketEvents, type ExportAuth } from './backfill-export';
+import { fetchTicketEvents, type ExportAuth } from './backfill-export';
 import { slackCall, zendeskCall } from './failures';
 import { commentText, findingsIn } from './scan';
 import type { ZendeskApi } from './zendesk-api';
@@ -19,8 +19,8 @@ export interface BackfillDeps {
   slack: WebClient;
   zendeskUrl: string;
   slackChannelId: string;
-  /** Credentials for the export endpoint; read from the worker's environment when absent. */
-  exportAuth?: ExportAuth;
+  /** Credentials for the export endpoint. */
+  exportAuth: ExportAuth;
 }
 
 export interface ScanPageInput {
@@ -89,11 +89,6 @@ async function writeAtomic(path: string, data: string): Promise<void> {
 
 export function createBackfillActivities(deps: BackfillDeps) {
   const { zendesk, slack, zendeskUrl, slackChannelId } = deps;
-  const auth = (): ExportAuth => {
-    const a = deps.exportAuth ?? exportAuthFromEnv();
-    if (!a) throw ApplicationFailure.create({ type: 'ValidationError', message: 'backfill: no Zendesk credentials for the export endpoint', nonRetryable: true });
-    return a;
-  };
 
   return {
     /**
@@ -108,7 +103,7 @@ export function createBackfillActivities(deps: BackfillDeps) {
       const beat = setInterval(() => heartbeat(), 2_000);
       let page;
       try {
-        page = await zendeskCall('export ticket events', () => fetchTicketEvents(auth(), cursor.startTime, input.pageSize));
+        page = await zendeskCall('export ticket events', () => fetchTicketEvents(deps.exportAuth, cursor.startTime, input.pageSize));
       } finally {
         clearInterval(beat);
       }

@@ -23,8 +23,8 @@ export interface ActivityDeps {
   fingerprintKey: string;
   redactionApi: 'agent_workspace' | 'legacy';
   legacyFallback: boolean;
-  /** Credentials for the backfill's export endpoint; the worker's environment when absent. */
-  exportAuth?: ExportAuth;
+  /** Credentials for the backfill's export endpoint (a plain fetch client). */
+  exportAuth: ExportAuth;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -43,5 +43,6 @@ export function activitySettings(config: Config): RedactionWorkerOptions['settin
     fingerprintKey: config.FINGERPRINT_KEY,
     redactionApi: config.ZENDESK_REDACTION_API,
     legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
+    exportAuth: { url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS },
   };
 }

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { backfillMain, backfillOptions, latestBackfillId, startBackfill } from '../../cli/backfill';
 import type { Config } from '../../config';
 import { findCardNumbers } from '../../detection';
-import { createRedactionWorker } from '../../workers/worker';
+import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import type { backfillWorkflow } from '../../workflows/backfill';
 import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pauseBackfillSignal, resumeBackfillSignal } from '../../workflows/backfill-messages';
 import type { BackfillMode, BackfillOptions } from '../../workflows/backfill-types';
@@ -38,14 +38,7 @@ beforeAll(async () => {
     dataConverter: h.dataConverter,
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '2 seconds',
-    settings: {
-      zendeskUrl: h.config.ZENDESK_URL,
-      slackChannelId: h.config.SLACK_CHANNEL_ID,
-      fingerprintKey: h.config.FINGERPRINT_KEY,
-      redactionApi: h.config.ZENDESK_REDACTION_API,
-      legacyFallback: h.config.ZENDESK_LEGACY_FALLBACK,
-      exportAuth: { url: h.config.ZENDESK_URL, email: h.config.ZENDESK_EMAIL, token: h.config.ZENDESK_API_TOKEN, timeoutMs: 10_000 },
-    },
+    settings: activitySettings(h.config),
   });
   running = worker.run();
 });

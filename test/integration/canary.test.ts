@@ -16,7 +16,7 @@ import { buildServer, type RedactionHttpServer } from '../../client/server';
 import { findCardNumbers } from '../../detection';
 import { createLogger } from '../../security/logger';
 import { installRuntime } from '../../workers/main';
-import { createRedactionWorker } from '../../workers/worker';
+import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
@@ -160,13 +160,7 @@ beforeAll(async () => {
     dataConverter: h.dataConverter,
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '5 seconds',
-    settings: {
-      zendeskUrl: h.config.ZENDESK_URL,
-      slackChannelId: h.config.SLACK_CHANNEL_ID,
-      fingerprintKey: h.config.FINGERPRINT_KEY,
-      redactionApi: h.config.ZENDESK_REDACTION_API,
-      legacyFallback: h.config.ZENDESK_LEGACY_FALLBACK,
-    },
+    settings: activitySettings(h.config),
   });
   workerRun = worker.run();
 

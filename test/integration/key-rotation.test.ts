@@ -7,7 +7,7 @@ import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { createDataConverter, ENCRYPTED_ENCODING, generatePayloadKey, METADATA_ENCRYPTION_KEY_ID, parsePayloadKeys } from '../../security/codec';
-import { createRedactionWorker } from '../../workers/worker';
+import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { claimUpdate, statusQuery } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
@@ -88,13 +88,7 @@ test('rotating to PAYLOAD_KEYS=B,A while a workflow waits for its claim', async 
     dataConverter: rotated,
     workflowBundle: await workflowBundle(),
     shutdownGraceTime: '5 seconds',
-    settings: {
-      zendeskUrl: h.config.ZENDESK_URL,
-      slackChannelId: h.config.SLACK_CHANNEL_ID,
-      fingerprintKey: h.config.FINGERPRINT_KEY,
-      redactionApi: h.config.ZENDESK_REDACTION_API,
-      legacyFallback: h.config.ZENDESK_LEGACY_FALLBACK,
-    },
+    settings: activitySettings(h.config),
   });
   rotatedRun = rotatedWorker.run();
   const rotatedClient = new Client({ connection: h.connection, namespace: h.config.TEMPORAL_NAMESPACE, dataConverter: rotated });
