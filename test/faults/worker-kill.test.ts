@@ -80,3 +80,31 @@ test('SIGKILL during the merge (the merge request is in flight and lands after t
     merged: true,
   });
 });
+
+// Known gap (design change needed, see the report): posting the card and remembering its ts (a tag
+// on the child ticket) are two calls. A worker killed after Slack accepted the post but before the
+// tag is written posts a second card on retry. Kept as an expected failure so the gap stays visible.
+test.failing('known gap: SIGKILL while chat.postMessage is in flight leaves one card', async () => {
+  const { ticketId, commentId } = await seedCardTicket(h);
+  const fault = await h.slack.control.slow('^chat\\.postMessage$', 2_000, 1);
+  const handle: Handle = await h.request(ticketId, {});
+  await eventuallyHit(fault.id);
+  await killAndRestart('during the Slack card post');
+  await claim(handle);
+  const result = await resultWithin(handle);
+  await verify(h, '1d SIGKILL during the Slack card post (known gap)', 'the post landed after the kill; the retry posted again', {
+    ticketId,
+    result,
+    outcomes: ['redacted'],
+    redactedComments: [commentId],
+  });
+});
+
+async function eventuallyHit(faultId: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if ((await h.slack.control.faults()).every((f) => f.id !== faultId)) return; // removed once hit
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('Slack fault not hit');
+}
