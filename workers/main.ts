@@ -3,6 +3,7 @@
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSlackClient } from '../activities/slack-api';
 import { createZendeskApi } from '../activities/zendesk-api';
+import { serveWorkerMetrics } from '../client/metrics';
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
@@ -22,9 +23,14 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal } =
       slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
       settings: activitySettings(config),
     });
+    const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT) : undefined;
     opts.signal?.addEventListener('abort', () => worker.shutdown());
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
-    await worker.run();
+    try {
+      await worker.run();
+    } finally {
+      metrics?.close();
+    }
     logger.info('worker stopped');
   } finally {
     await connection.close();
