@@ -1,6 +1,7 @@
 // Slack effects: the claim card, thread replies and the done reaction.
 import type { WebClient } from '@slack/web-api';
 import { log } from '@temporalio/activity';
+import { z } from 'zod';
 import { slackCall, slackFailure, zendeskCall } from './failures';
 import { classifySlackError } from './slack-api';
 import { renderCard, type CardView } from './slack-card';
@@ -18,11 +19,40 @@ export interface SlackDeps {
   zendeskUrl: string;
 }
 
+/** Message metadata that marks our cards in the channel. */
+export const CARD_EVENT_TYPE = 'pan_redaction_request';
+
+const cardMetadata = z.object({
+  event_type: z.literal(CARD_EVENT_TYPE),
+  event_payload: z.object({ child_ticket_id: z.number() }),
+});
+
 /** Tag on the child ticket that remembers the Slack message, so a retried post finds it. */
 const tsTag = (ts: string) => `pan_slack_ts_${ts.replace('.', '_')}`;
 const tsFromTags = (tags: string[]) => tags.find((t) => t.startsWith('pan_slack_ts_'))?.slice('pan_slack_ts_'.length).replace('_', '.');
 
 export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }: SlackDeps) {
+  /**
+   * A card an earlier attempt posted but could not remember (the worker died between the post and
+   * the tag): found in the channel by its message metadata, so a retry never posts a second card.
+   */
+  async function findPostedCard(childTicketId: number, childCreatedAt: string): Promise<string | undefined> {
+    const oldest = String(Math.floor(Date.parse(childCreatedAt) / 1000) - 300);
+    try {
+      const history = await slack.conversations.history({ channel: channelId, oldest, limit: 200, include_all_metadata: true });
+      const card = history.messages?.find((m) => cardMetadata.safeParse(m.metadata).data?.event_payload.child_ticket_id === childTicketId);
+      return card?.ts;
+    } catch (err) {
+      const kind = classifySlackError(err);
+      // Without channels:history we cannot look; posting is still right, a duplicate only possible after a crash.
+      if (kind.kind === 'platform') {
+        log.warn('cannot read the channel to look for an earlier card', { error: kind.error });
+        return undefined;
+      }
+      throw slackFailure(err, 'look for an earlier card');
+    }
+  }
+
   return {
     /** Step 4: posts the card with its "Take it" button, once per child ticket. */
     async postClaimRequest(input: {
@@ -33,11 +63,16 @@ export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }:
       attachments: string[];
     }): Promise<SlackPost> {
       const child = await zendeskCall('read child ticket', () => zendesk.getTicket(input.childTicketId));
-      const known = tsFromTags(child.tags ?? []);
-      if (known) return { channel: channelId, ts: known };
-      const card = renderCard({ ...input, state: 'open' }, zendeskUrl);
-      const posted = await slackCall('post claim request', () => slack.chat.postMessage({ channel: channelId, ...card }));
-      const post = { channel: posted.channel ?? channelId, ts: posted.ts! };
+      const known = tsFromTags(child.tags ?? []) ?? (await findPostedCard(input.childTicketId, child.created_at));
+      let post: SlackPost;
+      if (known) {
+        post = { channel: channelId, ts: known };
+      } else {
+        const card = renderCard({ ...input, state: 'open' }, zendeskUrl);
+        const metadata = { event_type: CARD_EVENT_TYPE, event_payload: { workflow_id: input.workflowId, child_ticket_id: input.childTicketId } };
+        const posted = await slackCall('post claim request', () => slack.chat.postMessage({ channel: channelId, ...card, metadata }));
+        post = { channel: posted.channel ?? channelId, ts: posted.ts! };
+      }
       await zendeskCall('remember Slack message', () => zendesk.updateTicket(input.childTicketId, { additional_tags: [tsTag(post.ts)] }));
       return post;
     },

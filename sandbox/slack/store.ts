@@ -60,6 +60,7 @@ const schemas = {
   'users.info': z.object({ user: opt }).loose(),
   'usergroups.users.list': z.object({ usergroup: opt, include_disabled: opt }).loose(),
   'conversations.open': z.object({ users: opt, channel: opt, return_im: opt }).loose(),
+  'conversations.history': z.object({ channel: opt, oldest: opt, latest: opt, limit: opt, include_all_metadata: opt }).loose(),
 } as const;
 
 function clone<T>(v: T): T {
@@ -209,6 +210,8 @@ export class SlackStore {
         return this.withArgs(method, args, (a) => this.usersInfo(a));
       case 'usergroups.users.list':
         return this.withArgs(method, args, (a) => this.usergroupUsers(a));
+      case 'conversations.history':
+        return this.withArgs(method, args, (a) => this.conversationsHistory(a));
       case 'conversations.open':
         return this.withArgs(method, args, (a) => this.conversationsOpen(a));
       default:
@@ -363,6 +366,24 @@ export class SlackStore {
     const already = this.channels.has(id);
     if (!already) this.channels.set(id, { id, name: id.toLowerCase() });
     return { ok: true, ...(already ? { no_op: true, already_open: true } : {}), channel: { id } };
+  }
+
+  /** Top-level messages, newest first; metadata only with include_all_metadata, as in Slack. */
+  private conversationsHistory(a: z.output<(typeof schemas)['conversations.history']>): Envelope {
+    const channel = a.channel ? this.channels.get(a.channel) : undefined;
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const oldest = Number(a.oldest ?? 0);
+    const latest = a.latest !== undefined ? Number(a.latest) : Infinity;
+    const limit = Math.min(Math.max(Number(a.limit ?? 100) || 100, 1), 999);
+    const withMetadata = a.include_all_metadata === 'true' || a.include_all_metadata === '1';
+    const top = (this.messages.get(channel.id) ?? [])
+      .filter((m) => (m.thread_ts === undefined || m.thread_ts === m.ts) && Number(m.ts) > oldest && Number(m.ts) <= latest)
+      .reverse();
+    const page = top.slice(0, limit).map((m) => {
+      const { metadata, ...rest } = publicMessage(m);
+      return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
+    });
+    return { ok: true, messages: page, has_more: top.length > limit, pin_count: 0, response_metadata: { next_cursor: '' } };
   }
 
   private usergroupUsers(a: z.output<(typeof schemas)['usergroups.users.list']>): Envelope {
