@@ -7,17 +7,20 @@ import type { ActivityTimeouts } from './types';
 
 export const NON_RETRYABLE_TYPES = ['ValidationError', 'NotFound', 'TicketNotFound', 'SlackPlatformError', 'Unauthorized'];
 
-/** Zendesk reads and writes: quick calls, patient retries (rate limits can last minutes). */
+/** Patient retries: rate limits and outages can last minutes; 4xx validation errors stop at once. */
+const RETRY_POLICY: ActivityOptions['retry'] = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 20,
+  nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
+};
+
+/** Zendesk reads and writes: quick calls. */
 export const zendeskCalls: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '30 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
-  },
+  retry: RETRY_POLICY,
 };
 
 /** Redaction and verification read every comment of a ticket: allow more time per attempt. */
@@ -30,13 +33,7 @@ export const zendeskScans: ActivityOptions = {
 export const slackCalls: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '30 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
-  },
+  retry: RETRY_POLICY,
 };
 
 /** The three option sets, with the per-attempt limits the settings override. */

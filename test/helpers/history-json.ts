@@ -1,6 +1,7 @@
 // Lossless JSON for recorded histories. The SDK's historyToJSON/historyFromJSON fail under jest
 // (protobufjs `instanceof` checks across jest's module registry), so bytes and 64-bit integers
 // are tagged here and restored on read.
+import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import Long from 'long';
 
@@ -27,4 +28,15 @@ export function historyFromFixture(text: string): History {
     }
     return value;
   }) as History;
+}
+
+/** Every payload in a fetched history (inputs, results, signals, failures), for leak checks. */
+export function collectPayloads(node: unknown, out: Payload[] = []): Payload[] {
+  if (Array.isArray(node)) node.forEach((n) => collectPayloads(n, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.metadata && o.data instanceof Uint8Array) out.push(o as Payload);
+    else Object.values(o).forEach((v) => collectPayloads(v, out));
+  }
+  return out;
 }

@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { Writable } from 'node:stream';
 import { backfillMain, backfillOptions, latestBackfillId, startBackfill } from '../../cli/backfill';
@@ -15,6 +14,7 @@ import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pause
 import type { BackfillMode, BackfillOptions } from '../../workflows/backfill-types';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
+import { collectPayloads } from '../helpers/history-json';
 import { CHANNEL, eventually, startHarness, workflowBundle, type Harness } from '../helpers/harness';
 import { startService } from './fixtures/http-helpers';
 
@@ -346,16 +346,6 @@ test('the sandbox seeds 100,000 tickets in seconds, exportable at once', async (
   expect(body.ticket_events).toHaveLength(1000);
   expect(body.end_of_stream).toBe(false);
 });
-
-function collectPayloads(node: unknown, out: Payload[] = []): Payload[] {
-  if (Array.isArray(node)) node.forEach((n) => collectPayloads(n, out));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (o.metadata && o.data instanceof Uint8Array) out.push(o as Payload);
-    else Object.values(o).forEach((v) => collectPayloads(v, out));
-  }
-  return out;
-}
 
 test('auto run history: references only (no card number, no comment text), and it replays', async () => {
   await h.zendesk.control.seedTickets(300, { seed: 41, cardRate: 0.05, endTime: END });

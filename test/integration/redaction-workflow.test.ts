@@ -1,11 +1,11 @@
 // The redaction workflow end to end on the real dev server, with the Zendesk and Slack emulators.
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { claimUpdate, requestSignal, statusQuery } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
 import type { RedactionStatus } from '../../workflows/types';
 import { AMEX, assertNoLeak, MASTERCARD, spaced, VISA, VISA_2 } from '../helpers/cards';
+import { collectPayloads } from '../helpers/history-json';
 import { CHANNEL, eventually, LEAD, startHarness, workflowBundle, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -15,16 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-function collectPayloads(node: unknown, out: Payload[] = []): Payload[] {
-  if (Array.isArray(node)) node.forEach((n) => collectPayloads(n, out));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (o.metadata && o.data instanceof Uint8Array) out.push(o as Payload);
-    else Object.values(o).forEach((v) => collectPayloads(v, out));
-  }
-  return out;
-}
 
 async function seed(comments: Array<{ body: string; public?: boolean; attachments?: Array<{ file_name: string }> }>, subject = 'Help with my order') {
   const { ticket, comments: created } = await h.zendesk.control.seedTicket({ subject, status: 'open', comments });
