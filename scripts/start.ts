@@ -125,8 +125,8 @@ async function main(): Promise<void> {
     say(`✔ Temporal       ${config.TEMPORAL_ADDRESS}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`);
     if (uiUrl) {
       say(`✔ Web UI         ${uiUrl}`);
-      say(`                 payloads are encrypted; to read them, set the UI's Data Encoder endpoint to`);
-      say(`                 ${serviceUrl}/codec/t/<CODEC_AUTH_TOKEN from .data/dev-secrets.json>`);
+      say(`                 payloads are encrypted; to read them, open Data Encoder (glasses icon), override the`);
+      say(`                 remote codec configuration and set ${serviceUrl}/codec/t/<CODEC_AUTH_TOKEN from .data/dev-secrets.json>`);
     }
     if (zendeskUrl) say(`✔ Zendesk sandbox ${zendeskUrl}/api/v2`);
     if (slackUrl) say(`✔ Slack sandbox   ${slackUrl}/api/`);
