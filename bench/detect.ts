@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findCardNumbers } from '../detection';
+import { rng } from '../test/unit/detection/corpus';
 
 const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, 'bench', '.data');
@@ -28,18 +29,6 @@ const RG_PATTERNS = [
   { name: 'unicode', pattern: String.raw`\d[\d .\-\x{A0}]{10,}\d` },
   { name: 'ascii', pattern: String.raw`[0-9][0-9 .\-]{10,}[0-9]` },
 ];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ticket-like text

@@ -262,7 +262,8 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
 
   // ---- /api/<method> -------------------------------------------------------------------------
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+  /** Reads a request's body and records it in the request log (the canary tests scan these). */
+  async function logRequest(req: IncomingMessage, method: string, path: string) {
     const rawBody = await readBody(req);
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
     const entry: RequestLogEntry = {
@@ -270,7 +271,7 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
       at: Date.now(),
       method,
       httpMethod: req.method ?? 'POST',
-      path: url.pathname,
+      path,
       contentType,
       rawBody,
       rawBodyDecoded: decodeFormText(rawBody, contentType),
@@ -278,6 +279,11 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
       auth: 'none',
     };
     requestLog.push(entry);
+    return { rawBody, contentType, entry };
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+    const { rawBody, contentType, entry } = await logRequest(req, method, url.pathname);
     const respond = (status: number, body: Record<string, unknown>, headers?: Record<string, string>) => {
       entry.status = status;
       entry.response = body;
@@ -338,21 +344,7 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
   // ---- /__response_url/<id> ------------------------------------------------------------------
 
   async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-    const rawBody = await readBody(req);
-    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
-    const entry: RequestLogEntry = {
-      seq: ++seq,
-      at: Date.now(),
-      method: 'response_url',
-      httpMethod: req.method ?? 'POST',
-      path: `/__response_url/${id}`,
-      contentType,
-      rawBody,
-      rawBodyDecoded: decodeFormText(rawBody, contentType),
-      body: {},
-      auth: 'none',
-    };
-    requestLog.push(entry);
+    const { rawBody, contentType, entry } = await logRequest(req, 'response_url', `/__response_url/${id}`);
     const post: ResponseUrlPost = { id, at: entry.at, contentType, rawBody, body: {}, status: 200, effect: 'rejected' };
     const finish = (status: number, body: unknown) => {
       post.status = status;
