@@ -1,8 +1,8 @@
 // `GET /api/v2/incremental/ticket_events?include=comment_events`: comment bodies in bulk, 1,000
 // events a request. A small fetch client beside the gateway (which has no such method), with the
-// gateway's error type so activities/failures.ts maps 429s, 4xx and 5xx the same way.
+// gateway's error mapping (httpError), so activities/failures.ts maps 429s, 4xx and 5xx the same way.
 // Error messages never carry bodies: they hold comment text.
-import { ZendeskApiError } from './zendesk-api';
+import { httpError, transportError, ZendeskApiError } from './zendesk-api';
 
 export interface ExportAuth {
   /** Account URL without /api/v2. */
@@ -55,22 +55,16 @@ export async function fetchTicketEvents(auth: ExportAuth, startTime: number, per
     res = await fetch(`${auth.url}${PATH}?${q.toString()}`, { headers, signal: AbortSignal.timeout(Math.max(auth.timeoutMs, 30_000)) });
     text = await res.text();
   } catch (err) {
-    const name = (err as { name?: string } | undefined)?.name;
-    const code = name === 'TimeoutError' || name === 'AbortError' ? 'Timeout' : 'NetworkError';
-    throw new ZendeskApiError({ operation: 'exportTicketEvents', method: 'GET', path: PATH, status: 0, code, retryable: true });
+    throw transportError('GET', PATH, err).withOperation('exportTicketEvents');
   }
   if (!res.ok) {
-    const retryAfter = res.headers.get('retry-after');
-    const seconds = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
-    throw new ZendeskApiError({
-      operation: 'exportTicketEvents',
-      method: 'GET',
-      path: PATH,
-      status: res.status,
-      code: res.status === 429 ? 'TooManyRequests' : res.status >= 500 ? 'ServerError' : `HTTP_${res.status}`,
-      retryable: res.status === 429 || res.status === 409 || res.status >= 500,
-      ...(seconds !== undefined ? { retryAfterSeconds: seconds } : {}),
-    });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    throw httpError('GET', PATH, res.status, body, res.headers).withOperation('exportTicketEvents');
   }
   let data: Partial<TicketEventsPage>;
   try {

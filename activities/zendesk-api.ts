@@ -183,7 +183,8 @@ function parseRetryAfter(v: string | null): number | undefined {
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : undefined;
 }
 
-function httpError(method: string, path: string, status: number, body: unknown, headers: Headers): ZendeskApiError {
+/** The one mapping of a Zendesk HTTP error answer, for the gateway and the export client alike. */
+export function httpError(method: string, path: string, status: number, body: unknown, headers: Pick<Headers, 'get'>): ZendeskApiError {
   const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   // Only identifier-like codes are copied; free text could echo submitted content.
   const code = typeof b.error === 'string' && SAFE_CODE.test(b.error) ? b.error : (STATUS_CODES[status] ?? (status >= 500 ? 'ServerError' : `HTTP_${status}`));
@@ -209,7 +210,8 @@ function httpError(method: string, path: string, status: number, body: unknown, 
   });
 }
 
-function transportError(method: string, path: string, err: unknown): ZendeskApiError {
+/** A request that got no answer (timeout, reset, refused). */
+export function transportError(method: string, path: string, err: unknown): ZendeskApiError {
   const e = err as { name?: string; cause?: { code?: unknown } } | undefined;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new ZendeskApiError({ method, path, status: 0, code: 'Timeout', retryable: true });
   const cause = typeof e?.cause?.code === 'string' && SAFE_CODE.test(e.cause.code) ? e.cause.code : 'NetworkError';

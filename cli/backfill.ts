@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { connectTemporal } from '../client/temporal';
+import { connectTemporal } from '../service/temporal';
 import { loadConfig, redactionSettings, type Config } from '../config';
 import type { backfillWorkflow } from '../workflows/backfill';
 import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pauseBackfillSignal, resumeBackfillSignal } from '../workflows/backfill-messages';

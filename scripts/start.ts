@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runService } from '../client/main';
+import { runService } from '../service/main';
 import { ConfigError, loadConfig } from '../config';
 import { startSlackSandbox } from '../sandbox/slack';
 import { startZendeskSandbox } from '../sandbox/zendesk';

@@ -3,7 +3,7 @@
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSlackClient } from '../activities/slack-api';
 import { createZendeskApi } from '../activities/zendesk-api';
-import { serveWorkerMetrics } from '../client/metrics';
+import { serveWorkerMetrics } from '../metrics/worker';
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';

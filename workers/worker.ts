@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { workerMetricsInterceptor } from '../client/metrics';
+import { workerMetricsInterceptor } from '../metrics/worker';
 import type { ZendeskApi } from '../activities/zendesk-api';
 import type { Config } from '../config';
 
@@ -28,7 +28,7 @@ export async function createRedactionWorker(opts: RedactionWorkerOptions): Promi
     dataConverter: opts.dataConverter,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ zendesk: opts.zendesk, slack: opts.slack, ...opts.settings }),
-    // Activity durations and failures by type, for GET /metrics (client/metrics.ts).
+    // Activity durations and failures by type, for GET /metrics (metrics/).
     interceptors: { activity: [workerMetricsInterceptor] },
     // On SIGTERM the worker stops polling and lets activities in flight finish within this time.
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',

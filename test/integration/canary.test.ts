@@ -12,7 +12,7 @@ import pino from 'pino';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createSlackClient } from '../../activities/slack-api';
-import { buildServer, type RedactionHttpServer } from '../../client/server';
+import { buildServer, type RedactionHttpServer } from '../../service/server';
 import { findCardNumbers } from '../../detection';
 import { createLogger } from '../../security/logger';
 import { installRuntime } from '../../workers/main';

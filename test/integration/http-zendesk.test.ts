@@ -7,7 +7,7 @@ import { createSlackClient } from '../../activities/slack-api';
 import { loadConfig, type Config } from '../../config';
 import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack';
 import { createDataConverter, generatePayloadKey, parsePayloadKeys } from '../../security/codec';
-import { signZendeskWebhook } from '../../client/webhook-signature';
+import { signZendeskWebhook } from '../../service/webhook-signature';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { postZendeskWebhook, signalsIn, startService, type RunningService } from './fixtures/http-helpers';
 

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { LeadDirectory } from '../../../client/slack-leads';
+import { LeadDirectory } from '../../../service/slack-leads';
 
 function fakeSlack(lists: Array<string[] | Error>) {
   const calls: string[] = [];

@@ -1,6 +1,6 @@
-import { parseWebhookBody, toRedactionRequest } from '../../../client/webhook-schemas';
-import { parseRedactionCommand } from '../../../client/slack-schemas';
-import { RecentIds } from '../../../client/webhook-dedupe';
+import { parseWebhookBody, toRedactionRequest } from '../../../service/webhook-schemas';
+import { parseRedactionCommand } from '../../../service/slack-schemas';
+import { RecentIds } from '../../../service/webhook-dedupe';
 import { maskCardNumbers } from '../../../security/mask';
 
 const mask = maskCardNumbers;

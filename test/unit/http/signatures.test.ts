@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { signZendeskWebhook, verifyZendeskSignature } from '../../../client/webhook-signature';
-import { slackSignature, verifySlackRequest } from '../../../client/slack-signature';
+import { signZendeskWebhook, verifyZendeskSignature } from '../../../service/webhook-signature';
+import { slackSignature, verifySlackRequest } from '../../../service/slack-signature';
 import { signSlackRequest } from '../../../sandbox/slack/signing';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { loggablePath, registerCodecRoutes } from '../../../client/codec-server';
+import { loggablePath, registerCodecRoutes } from '../../../service/codec-server';
 import { EncryptionCodec } from '../../../security/codec';
 
 const TOKEN = 'test-codec-token-0123456789abcdef';
