@@ -3,6 +3,7 @@
 import { Context } from '@temporalio/activity';
 import type { Detection } from '../workflows/types';
 import { zendeskCall } from './failures';
+import { markerFor, markerLine } from './write-marker';
 import type { ZendeskApi } from './zendesk-api';
 
 export const CHILD_TICKET_TAG = 'pan_redaction_request';
@@ -30,12 +31,19 @@ export function childTicketBody(zendeskUrl: string, ticketId: number, detection:
     if (detection.unmatchedAttachmentNames.length > 0) {
       lines.push(`Not found on the ticket: ${detection.unmatchedAttachmentNames.join(', ')}`);
     }
-    if (detection.mergeTarget !== undefined) lines.push('', `Merge requested into #${detection.mergeTarget}, after redaction.`);
+    const merge = detection.mergeInstruction;
+    if (merge?.kind === 'merge') lines.push('', `Merge requested into #${merge.target}, after redaction.`);
+    if (merge?.kind === 'unclear') lines.push('', `A note mentions a merge, but ${merge.reason}: a lead decides after redaction.`);
   }
   return lines.join('\n');
 }
 
 export function createChildTicketActivities({ zendesk, zendeskUrl }: ChildTicketDeps) {
+  async function hasMarker(ticketId: number, marker: string): Promise<boolean> {
+    const line = markerLine(marker);
+    return (await zendesk.listRecentComments(ticketId)).some((c) => c.body.includes(line) || c.html_body.includes(line));
+  }
+
   return {
     /** Opens the child ticket once per workflow run: a retry or a restarted worker finds it by external id. */
     async openChildTicket(input: {
@@ -70,17 +78,29 @@ export function createChildTicketActivities({ zendesk, zendeskUrl }: ChildTicket
       });
     },
 
-    async addInternalNote(input: { ticketId: number; body: string }): Promise<void> {
-      await zendeskCall(`add note to ticket ${input.ticketId}`, () =>
-        zendesk.updateTicket(input.ticketId, { comment: { body: input.body, public: false } }),
-      );
+    /** Once per `writeId` in this run: a retry finds the note's marker and does not write it again. */
+    async addInternalNote(input: { ticketId: number; body: string; writeId: string }): Promise<void> {
+      const marker = markerFor(input.writeId);
+      await zendeskCall(`add note to ticket ${input.ticketId}`, async () => {
+        if (await hasMarker(input.ticketId, marker)) return;
+        await zendesk.updateTicket(input.ticketId, { comment: { body: `${input.body}\n\n${markerLine(marker)}`, public: false } });
+      });
     },
 
-    /** Tells the requesting agent (the child ticket's requester, emailed by Zendesk) and solves the child. */
-    async closeChildTicket(input: { childTicketId: number; requesterReply: string }): Promise<void> {
-      await zendeskCall(`solve child ticket ${input.childTicketId}`, () =>
-        zendesk.updateTicket(input.childTicketId, { status: 'solved', comment: { body: input.requesterReply, public: true } }),
-      );
+    /**
+     * Tells the requesting agent (the child ticket's requester, emailed by Zendesk: so never twice) and
+     * solves the child. A retry that finds the reply only makes sure the ticket is solved.
+     */
+    async closeChildTicket(input: { childTicketId: number; requesterReply: string; writeId: string }): Promise<void> {
+      const marker = markerFor(input.writeId);
+      await zendeskCall(`solve child ticket ${input.childTicketId}`, async () => {
+        if (await hasMarker(input.childTicketId, marker)) {
+          const child = await zendesk.getTicket(input.childTicketId);
+          if (child.status !== 'solved' && child.status !== 'closed') await zendesk.updateTicket(input.childTicketId, { status: 'solved' });
+          return;
+        }
+        await zendesk.updateTicket(input.childTicketId, { status: 'solved', comment: { body: `${input.requesterReply}\n\n${markerLine(marker)}`, public: true } });
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 // Detect and verify: read the whole ticket from Zendesk and return references only.
-import { ApplicationFailure } from '@temporalio/activity';
-import type { AttachmentRef, CardFindingRef, Detection } from '../workflows/types';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { AttachmentRef, CardFindingRef, Detection, MergeInstruction } from '../workflows/types';
 import { zendeskFailure } from './failures';
 import { isLiveAttachment, scanTicket } from './scan';
 import type { ZendeskApi } from './zendesk-api';
@@ -9,7 +9,8 @@ import { isZendeskApiError } from './zendesk-api';
 export interface Verification {
   remaining: CardFindingRef[];
   attachmentsRemaining: AttachmentRef[];
-  mergeTarget?: number;
+  /** The merge instruction as the notes say it now (read after the redaction). */
+  mergeInstruction?: MergeInstruction;
 }
 
 export interface ScanDeps {
@@ -30,24 +31,43 @@ export async function readTicket(zendesk: ZendeskApi, ticketId: number) {
   }
 }
 
+const ROLE_TTL_MS = 10 * 60_000;
+
 export function createDetectActivities({ zendesk, fingerprintKey }: ScanDeps) {
+  // Roles of note authors, cached: only notes by agents and admins can ask for a merge.
+  const roles = new Map<number, { role: string; at: number }>();
+  async function rolesOf(comments: { public: boolean; author_id?: number }[]): Promise<(id: number) => string | undefined> {
+    const now = Date.now();
+    const wanted = [...new Set(comments.filter((c) => !c.public && c.author_id !== undefined).map((c) => c.author_id!))];
+    const missing = wanted.filter((id) => (roles.get(id)?.at ?? 0) + ROLE_TTL_MS < now);
+    if (missing.length > 0) {
+      try {
+        for (const u of await zendesk.showManyUsers(missing)) roles.set(u.id, { role: u.role, at: now });
+      } catch (err) {
+        // Unknown authors make a merge note unclear (a lead decides); the scan itself goes on.
+        log.warn('note authors could not be read', { failure: zendeskFailure(err, 'read note authors').message });
+      }
+    }
+    return (id) => roles.get(id)?.role;
+  }
+
   return {
     /** Step 1: every comment (all pages), the subject and attachment names, scanned for card data. */
     async detectCardData(input: { ticketId: number; attachmentNames: string[] }): Promise<Detection> {
       const { ticket, comments } = await readTicket(zendesk, input.ticketId);
-      return scanTicket(ticket, comments, { fingerprintKey, attachmentNames: input.attachmentNames });
+      return scanTicket(ticket, comments, { fingerprintKey, attachmentNames: input.attachmentNames, roleOf: await rolesOf(comments) });
     },
 
     /** Step 7: read the ticket again and scan it again; anything left is reported. */
     async verifyRedaction(input: { ticketId: number; attachments: AttachmentRef[] }): Promise<Verification> {
       const { ticket, comments } = await readTicket(zendesk, input.ticketId);
-      const scan = scanTicket(ticket, comments, { fingerprintKey, attachmentNames: [] });
+      const scan = scanTicket(ticket, comments, { fingerprintKey, attachmentNames: [], roleOf: await rolesOf(comments) });
       const live = new Set(
         comments.flatMap((c) => (c.attachments ?? []).filter(isLiveAttachment).map((a) => `${c.id}:${a.id}`)),
       );
       const requested = input.attachments.filter((a) => live.has(`${a.commentId}:${a.attachmentId}`));
       const byId = new Map([...requested, ...scan.attachments].map((a) => [a.attachmentId, a]));
-      return { remaining: scan.findings, attachmentsRemaining: [...byId.values()], mergeTarget: scan.mergeTarget };
+      return { remaining: scan.findings, attachmentsRemaining: [...byId.values()], mergeInstruction: scan.mergeInstruction };
     },
   };
 }

@@ -3,7 +3,7 @@ import { cardDigits, findCardNumbers, type CardFinding } from '../detection';
 import { fingerprintCard } from '../security/fingerprint';
 import { maskCardNumbers } from '../security/mask';
 import type { AttachmentRef, CardFindingRef, Detection } from '../workflows/types';
-import { mentionsLast4Only, mergeTargetOf } from './merge-instruction';
+import { mentionsLast4Only, pickMergeInstruction } from './merge-instruction';
 
 export interface AttachmentLike {
   id: number;
@@ -18,6 +18,7 @@ export interface CommentLike {
   html_body?: string | null;
   plain_body?: string | null;
   public: boolean;
+  author_id?: number;
   attachments?: AttachmentLike[] | null;
 }
 
@@ -63,7 +64,7 @@ export function isLiveAttachment(a: AttachmentLike): boolean {
 export function scanTicket(
   ticket: TicketLike,
   comments: CommentLike[],
-  options: { fingerprintKey: string; attachmentNames: string[] },
+  options: { fingerprintKey: string; attachmentNames: string[]; roleOf?: (userId: number) => string | undefined },
 ): Detection {
   const findings: CardFindingRef[] = [];
   const attachments: AttachmentRef[] = [];
@@ -93,13 +94,15 @@ export function scanTicket(
       }
     }
   }
-  const notes = comments.filter((c) => !c.public).map((c) => c.plain_body ?? c.body ?? '');
+  const notes = comments
+    .filter((c) => !c.public)
+    .map((c) => ({ id: c.id, public: c.public, authorId: c.author_id ?? 0, text: c.plain_body ?? c.body ?? '' }));
   return {
     findings,
     attachments,
     unmatchedAttachmentNames: options.attachmentNames.filter((n) => !matchedNames.has(normaliseName(n))).map(maskCardNumbers),
     last4Only: findings.length === 0 && last4Only,
-    mergeTarget: mergeTargetOf(notes),
+    mergeInstruction: pickMergeInstruction(notes, options.roleOf ?? (() => undefined), ticket.id),
     ticketStatus: ticket.status,
   };
 }

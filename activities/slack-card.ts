@@ -3,6 +3,9 @@
 import type { Outcome } from '../workflows/types';
 
 export const CLAIM_ACTION_ID = 'claim_redaction';
+/** The lead's answer to an unclear merge instruction: values are `<workflow id>` (skip) or `<workflow id>:<target>` (merge). */
+export const MERGE_ACTION_ID = 'merge_decision_merge';
+export const SKIP_MERGE_ACTION_ID = 'merge_decision_skip';
 
 export interface CardView {
   state: 'open' | 'claimed' | 'done' | 'failed';
@@ -14,6 +17,8 @@ export interface CardView {
   claimedBy?: string;
   outcome?: Outcome;
   mergeTarget?: number;
+  /** Failed state: what is left and where (references only). */
+  failure?: string;
 }
 
 const HEADLINE: Record<CardView['state'], string> = {
@@ -37,7 +42,7 @@ export function renderCard(view: CardView, zendeskUrl: string) {
   if (view.claimedBy) lines.push(`Claimed by ${view.claimedBy === 'automatic' ? 'automatic mode' : `<@${view.claimedBy}>`}`);
   if (view.mergeTarget !== undefined) lines.push(`Merge into ${link(view.mergeTarget)} after redaction`);
   if (view.state === 'done') lines.push(`:white_check_mark: Done (${view.outcome ?? 'finished'})`);
-  if (view.state === 'failed') lines.push(':warning: Verification failed: card data is still on the ticket. Nothing was merged.');
+  if (view.state === 'failed') lines.push(`:warning: ${view.failure ?? 'Redaction failed: card data may still be on the ticket.'} Nothing was merged.`);
 
   const blocks: object[] = [
     { type: 'section', block_id: `req-${view.state}`, text: { type: 'mrkdwn', text: lines.join('\n') } },
@@ -57,5 +62,22 @@ export function renderCard(view: CardView, zendeskUrl: string) {
       ],
     });
   }
+  return { text, blocks };
+}
+
+/** "Merge into #N?" in the card's thread, with the lead's two answers. */
+export function mergeQuestion(view: { workflowId: string; ticketId: number; target: number; reason: string }, zendeskUrl: string) {
+  const text = `A note on ticket #${view.ticketId} mentions a merge into #${view.target}, but ${view.reason}. Merge after the redaction?`;
+  const blocks = [
+    { type: 'section', block_id: 'merge-question', text: { type: 'mrkdwn', text: `${text} (<${zendeskUrl}/agent/tickets/${view.ticketId}|#${view.ticketId}>)` } },
+    {
+      type: 'actions',
+      block_id: 'merge-decision',
+      elements: [
+        { type: 'button', action_id: MERGE_ACTION_ID, value: `${view.workflowId}:${view.target}`, style: 'danger', text: { type: 'plain_text', text: `Merge into #${view.target}` } },
+        { type: 'button', action_id: SKIP_MERGE_ACTION_ID, value: view.workflowId, text: { type: 'plain_text', text: "Don't merge" } },
+      ],
+    },
+  ];
   return { text, blocks };
 }

@@ -4,7 +4,8 @@ import { log } from '@temporalio/activity';
 import { z } from 'zod';
 import { slackCall, slackFailure, zendeskCall } from './failures';
 import { classifySlackError } from './slack-api';
-import { renderCard, type CardView } from './slack-card';
+import { mergeQuestion, renderCard, type CardView } from './slack-card';
+import { markerFor } from './write-marker';
 import type { ZendeskApi } from './zendesk-api';
 
 export interface SlackPost {
@@ -31,7 +32,29 @@ const cardMetadata = z.object({
 const tsTag = (ts: string) => `pan_slack_ts_${ts.replace('.', '_')}`;
 const tsFromTags = (tags: string[]) => tags.find((t) => t.startsWith('pan_slack_ts_'))?.slice('pan_slack_ts_'.length).replace('_', '.');
 
+/** Message metadata that marks our thread replies (and channel notices), for read-back on retries. */
+export const REPLY_EVENT_TYPE = 'pan_redaction_reply';
+const replyMetadata = z.object({ event_type: z.literal(REPLY_EVENT_TYPE), event_payload: z.object({ marker: z.string() }) });
+
 export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }: SlackDeps) {
+  /** Whether a message with this marker is already in the thread (or among the channel's recent messages). */
+  async function replyPosted(channel: string, threadTs: string | undefined, marker: string): Promise<boolean> {
+    try {
+      const page = threadTs
+        ? await slack.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true })
+        : await slack.conversations.history({ channel, limit: 200, include_all_metadata: true });
+      return (page.messages ?? []).some((m) => replyMetadata.safeParse(m.metadata).data?.event_payload.marker === marker);
+    } catch (err) {
+      const kind = classifySlackError(err);
+      // Without the history scope we cannot look; posting is still right (a duplicate only after a crash).
+      if (kind.kind === 'platform') {
+        log.warn('cannot read the thread to look for an earlier reply', { error: kind.error });
+        return false;
+      }
+      throw slackFailure(err, 'look for an earlier reply');
+    }
+  }
+
   /**
    * A card an earlier attempt posted but could not remember (the worker died between the post and
    * the tag): found in the channel by its message metadata, so a retry never posts a second card.
@@ -51,6 +74,20 @@ export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }:
       }
       throw slackFailure(err, 'look for an earlier card');
     }
+  }
+
+  /**
+   * A reply in the card's thread (or, without a card, a message in the channel), once per `writeId`:
+   * the post carries its marker as message metadata, and a retry reads the thread back first.
+   */
+  async function postThreadReply(input: { post?: SlackPost; text: string; writeId: string; blocks?: object[] }): Promise<void> {
+    const marker = markerFor(input.writeId);
+    const channel = input.post?.channel ?? channelId;
+    if (await replyPosted(channel, input.post?.ts, marker)) return;
+    const metadata = { event_type: REPLY_EVENT_TYPE, event_payload: { marker } };
+    await slackCall('post thread reply', () =>
+      slack.chat.postMessage({ channel, ...(input.post ? { thread_ts: input.post.ts } : {}), text: input.text, ...(input.blocks ? { blocks: input.blocks } : {}), metadata }),
+    );
   }
 
   return {
@@ -82,10 +119,12 @@ export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }:
       await slackCall('update Slack card', () => slack.chat.update({ channel: input.post.channel, ts: input.post.ts, ...card }));
     },
 
-    async postThreadReply(input: { post: SlackPost; text: string }): Promise<void> {
-      await slackCall('post thread reply', () =>
-        slack.chat.postMessage({ channel: input.post.channel, thread_ts: input.post.ts, text: input.text }),
-      );
+    postThreadReply,
+
+    /** An unclear merge instruction: the lead answers with "Merge into #N" or "Don't merge" in the thread. */
+    async askMergeDecision(input: { post: SlackPost; ticketId: number; workflowId: string; target: number; reason: string; writeId: string }): Promise<void> {
+      const question = mergeQuestion(input, zendeskUrl);
+      await postThreadReply({ post: input.post, text: question.text, blocks: question.blocks, writeId: input.writeId });
     },
 
     /** Step 11. An existing reaction is success; an unknown emoji falls back to the default one. */

@@ -113,6 +113,13 @@ const CommentsPageSchema = z.object({
   comments: z.array(CommentSchema),
   meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable() }),
 });
+const UserSchema = z.looseObject({
+  id: z.number(),
+  role: z.string(),
+  name: z.string().optional(),
+});
+export type ZendeskUser = z.infer<typeof UserSchema>;
+
 const TicketsPageSchema = z.object({
   tickets: z.array(TicketSchema),
   meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable() }),
@@ -356,6 +363,22 @@ export function createZendeskApi(opts: ZendeskApiOptions) {
         }
         after = page.meta.after_cursor;
       }
+    },
+
+    /** The newest comments first, one page (a retried write looks for its own marker among them). */
+    async listRecentComments(ticketId: number, count = 100): Promise<ZendeskComment[]> {
+      const query: Query = { 'page[size]': Math.min(100, count), sort: '-created_at' };
+      return (await call('listRecentComments', 'GET', ['tickets', ticketId, 'comments', query as unknown as Segment], CommentsPageSchema)).comments;
+    },
+
+    /** Users by id (roles: end-user, agent, admin), up to 100 per call. */
+    async showManyUsers(ids: number[]): Promise<ZendeskUser[]> {
+      const all: ZendeskUser[] = [];
+      for (let i = 0; i < ids.length; i += 100) {
+        const query: Query = { ids: ids.slice(i, i + 100).join(',') };
+        all.push(...(await call('showManyUsers', 'GET', ['users', 'show_many', query as unknown as Segment], pick('users', z.array(UserSchema)))).users);
+      }
+      return all;
     },
 
     /**

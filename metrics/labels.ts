@@ -1,7 +1,7 @@
 // Label values of the product's metrics: enums, activity names and failure types only, never text.
 
-export const OUTCOMES = ['redacted', 'redacted_and_merged', 'redacted_merge_skipped', 'denied_last4_only', 'denied_not_card_data', 'no_card_data', 'ticket_not_found', 'verification_failed'];
-export const STAGES = ['waiting_for_request', 'detecting', 'opening_child_ticket', 'awaiting_claim', 'redacting', 'verifying', 'merging', 'documenting'];
+export const OUTCOMES = ['redacted', 'redacted_and_merged', 'redacted_merge_skipped', 'denied_last4_only', 'denied_not_card_data', 'no_card_data', 'ticket_not_found', 'verification_failed', 'redaction_failed'];
+export const STAGES = ['waiting_for_request', 'detecting', 'opening_child_ticket', 'awaiting_claim', 'redacting', 'verifying', 'awaiting_merge_decision', 'merging', 'documenting'];
 export const BACKFILL_STATES = ['running', 'paused', 'awaiting_confirmation', 'cancelled', 'completed'];
 
 /** Which stage of the per-ticket workflow each activity belongs to. */

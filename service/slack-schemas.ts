@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { REDACTION_WORKFLOW_PREFIX } from '../workflows/ids';
 
-export const CLAIM_ACTION_ID = 'claim_redaction';
+export { CLAIM_ACTION_ID, MERGE_ACTION_ID, SKIP_MERGE_ACTION_ID } from '../activities/slack-card';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'expected a Slack user id' });
 const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { message: 'expected a Slack channel id' });
@@ -31,6 +31,15 @@ export const interactionTypeSchema = z.object({ type: z.string().min(1) });
 export const claimWorkflowIdSchema = z
   .string()
   .regex(new RegExp(`^${REDACTION_WORKFLOW_PREFIX}[1-9]\\d{0,15}$`), { message: 'expected redaction-ticket-<ticket id>' });
+
+/** The merge buttons' value: `redaction-ticket-<id>` (Don't merge) or `redaction-ticket-<id>:<target>` (Merge into #target). */
+export const mergeDecisionValueSchema = z
+  .string()
+  .regex(new RegExp(`^${REDACTION_WORKFLOW_PREFIX}[1-9]\\d{0,15}(?::[1-9]\\d{0,15})?$`), { message: 'expected redaction-ticket-<ticket id>[:<target>]' })
+  .transform((v) => {
+    const [workflowId, target] = v.split(':');
+    return { workflowId: workflowId!, target: target === undefined ? undefined : Number(target) };
+  });
 
 export const slashCommandSchema = z.object({
   command: z.string().min(1),

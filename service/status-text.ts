@@ -9,6 +9,7 @@ const STAGE_LABELS: Record<RedactionStatus['stage'], string> = {
   awaiting_claim: 'waiting for a lead to take it',
   redacting: 'redacting',
   verifying: 'verifying the redaction',
+  awaiting_merge_decision: 'waiting for a lead to decide on the merge',
   merging: 'merging tickets',
   documenting: 'documenting',
   done: 'done',

@@ -1,5 +1,8 @@
 // One redaction request per ticket, from detection to the Slack "done" reaction.
 // Reads top to bottom like the team's manual process; every effect is an activity.
+// Every request ends one of three ways: verified clean; denied with its reason; or failed and
+// visible (the Slack card and its thread, a note on the child ticket that names what is left and
+// where, and the outcome search attribute). Report-only steps never block the redaction.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -14,14 +17,17 @@ import {
 } from '@temporalio/workflow';
 import type { RedactionActivities, RedactionReport, SlackPost, Verification } from '../activities';
 import { activityOptions } from './activity-options';
-import { claimSignal, claimUpdate, requestSignal, statusQuery } from './messages';
+import { claimSignal, claimUpdate, mergeDecisionUpdate, requestSignal, statusQuery } from './messages';
+import { planRun } from './run-plan';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
 import type {
   AttachmentRef,
   CardFindingRef,
   Claim,
   Detection,
+  MergeInstruction,
   Outcome,
+  PlaceRef,
   RedactionRequest,
   RedactionStatus,
   RedactionWorkflowInput,
@@ -32,6 +38,19 @@ export const DENIAL_REASONS = {
   denied_last4_only: 'only the last 4 digits were shared',
   denied_not_card_data: 'not card data: we only redact card numbers',
 } as const;
+
+/** Plain sentences for a claim that cannot be taken; no internal stage name reaches a user. */
+const NOT_CLAIMABLE: Partial<Record<Stage, string>> = {
+  waiting_for_request: 'This request is still being set up; please click Take it again in a moment.',
+  detecting: 'This request is still being set up; please click Take it again in a moment.',
+  opening_child_ticket: 'This request is still being set up; please click Take it again in a moment.',
+  redacting: 'This request no longer needs a lead: its card data is being redacted.',
+  verifying: 'This request no longer needs a lead: its redaction is being checked.',
+  awaiting_merge_decision: 'This request is already taken; it now waits for a merge decision in its thread.',
+  merging: 'This request no longer needs a lead: the redaction is done and the tickets are being merged.',
+  documenting: 'This request no longer needs a lead: the redaction is done.',
+  done: 'This request is finished; nothing is left to claim.',
+};
 
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
   const { ticketId, settings } = input;
@@ -44,6 +63,12 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   const pending: RedactionRequest[] = [];
   const status: RedactionStatus = { ticketId, stage: 'waiting_for_request', last4: [], attachments: [], remindersSent: 0, requests: 0 };
   let claim: Claim | undefined;
+  let claimsOpen = false;
+  let mergeQuestion: { candidates: number[] } | undefined;
+  let mergeAnswer: { merge: boolean; target?: number; by: string } | undefined;
+  let writeSeq = 0;
+  /** Ids of this run's writes, in order: a retried activity finds its own earlier write by them. */
+  const writeId = (kind: string) => `${kind}-${++writeSeq}`;
 
   // Handlers first, so requests and claims delivered with the start are not lost.
   const accept = (request: RedactionRequest): void => {
@@ -52,14 +77,18 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     pending.push(request);
     status.requests += 1;
   };
-  (input.pending ?? []).forEach(accept);
+  // Carried requests were accepted (and their ids seen) by the previous run: take them as they are.
+  for (const carried of input.pending ?? []) {
+    pending.push(carried);
+    status.requests += 1;
+  }
   const takeClaim = (c: Claim): void => {
     claim = c;
     status.claimedBy = c.slackUserId;
   };
   setHandler(requestSignal, accept);
   setHandler(claimSignal, (c) => {
-    if (status.stage === 'awaiting_claim' && !claim) takeClaim(c);
+    if (claimsOpen && !claim) takeClaim(c);
     else log.info('claim signal ignored', { stage: status.stage, claimedBy: status.claimedBy });
   });
   setHandler(
@@ -70,13 +99,34 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     },
     {
       validator: (c) => {
-        if (claim) throw new Error(`already claimed by <@${claim.slackUserId}>`);
-        if (status.stage !== 'awaiting_claim') throw new Error(`this request is not waiting for a claim (stage: ${status.stage})`);
-        if (!c.slackUserId) throw new Error('a claim needs the lead identity');
+        if (claim) throw new Error(claim.slackUserId === 'automatic' ? NOT_CLAIMABLE.redacting! : `already claimed by <@${claim.slackUserId}>`);
+        if (!claimsOpen) throw new Error(NOT_CLAIMABLE[status.stage] ?? 'This request cannot be claimed right now.');
+        if (!c.slackUserId) throw new Error('A claim needs the lead who clicked.');
       },
     },
   );
-  setHandler(statusQuery, () => ({ ...status, last4: [...status.last4], attachments: [...status.attachments] }));
+  setHandler(
+    mergeDecisionUpdate,
+    (d) => {
+      mergeAnswer = { merge: d.merge, target: d.target, by: d.slackUserId };
+      return d;
+    },
+    {
+      validator: (d) => {
+        if (mergeAnswer) throw new Error(`The merge was already decided by <@${mergeAnswer.by}>.`);
+        if (!mergeQuestion) throw new Error('This request is not waiting for a merge decision.');
+        if (d.merge && (d.target === undefined || !mergeQuestion.candidates.includes(d.target))) throw new Error('That ticket is not one the note names.');
+      },
+    },
+  );
+  setHandler(statusQuery, () => ({
+    ...status,
+    last4: [...status.last4],
+    attachments: [...status.attachments],
+    places: status.places ? [...status.places] : undefined,
+    residuals: status.residuals ? [...status.residuals] : undefined,
+    reportFailures: status.reportFailures ? [...status.reportFailures] : undefined,
+  }));
 
   const setStage = (stage: Stage): void => {
     status.stage = stage;
@@ -86,6 +136,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     status.outcome = outcome;
     status.detail = detail;
     status.stage = 'done';
+    claimsOpen = false;
     upsertSearchAttributes([
       { key: StageKey, value: 'done' },
       { key: OutcomeKey, value: outcome },
@@ -95,134 +146,130 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   };
   upsertSearchAttributes([{ key: TicketIdKey, value: ticketId }]);
 
-  // 1. Detect: wait for the first request, then read the whole ticket.
+  // 1. Wait for the first request; the way it runs (claim, automatic, backfill) is decided once.
   await condition(() => pending.length > 0);
   const requests = pending.splice(0);
-  const source = requests.some((r) => r.source === 'agent') ? 'agent' : requests[0]!.source;
+  const plan = planRun(requests, settings);
   const requestedBy = requests.find((r) => r.requestedBy !== undefined)?.requestedBy;
   let attachmentNames = unique(requests.flatMap((r) => r.attachmentNames ?? []));
-  const requestedAt = new Date(workflowInfo().startTime).toISOString();
+  status.requestedAt = new Date(workflowInfo().startTime).toISOString();
 
-  setStage('detecting');
-  let detection: Detection;
+  let detection: Detection | undefined;
+  let verification: Verification | undefined;
+  let post: SlackPost | undefined;
+  let result: RedactionStatus;
   try {
-    detection = await scans.detectCardData({ ticketId, attachmentNames });
+    result = await handleRequest();
   } catch (err) {
-    if (isFailureOfType(err, 'TicketNotFound')) return finish('ticket_not_found', `ticket ${ticketId} does not exist or was deleted`);
-    throw err;
+    if (!(err instanceof ActivityFailure) && !(err instanceof RequestFailed)) throw err;
+    const failed = err instanceof RequestFailed ? err : new RequestFailed('redaction_failed', `${STEP_LABELS[status.stage] ?? 'a step'} failed: ${failureText(err)}`);
+    await failVisibly(failed);
+    // Requests acknowledged meanwhile get their own cycle instead of being dropped with this run.
+    await carryPending();
+    throw ApplicationFailure.create({ type: failed.outcome === 'verification_failed' ? 'VerificationFailed' : 'RedactionFailed', message: failed.detail, nonRetryable: true });
   }
-  record(detection);
+  await carryPending();
+  return result;
 
-  // 2. Policy: only card data is redacted.
-  if (detection.findings.length === 0 && detection.attachments.length === 0) {
-    if (source !== 'agent') return finish('no_card_data', 'no full card number found');
-    const outcome = detection.last4Only ? 'denied_last4_only' : 'denied_not_card_data';
+  // --- the request, step by step ------------------------------------------
+
+  async function handleRequest(): Promise<RedactionStatus> {
+    // 2. Detect: read the whole ticket.
+    setStage('detecting');
+    try {
+      detection = await scans.detectCardData({ ticketId, attachmentNames });
+    } catch (err) {
+      if (isFailureOfType(err, 'TicketNotFound')) return finish('ticket_not_found', `ticket ${ticketId} does not exist or was deleted`);
+      throw err;
+    }
+    record(detection);
+
+    // 3. Policy: only card data is redacted.
+    if (detection.findings.length === 0 && detection.attachments.length === 0) {
+      if (plan.source !== 'agent') return finish('no_card_data', 'no full card number found');
+      return deny(detection.last4Only ? 'denied_last4_only' : 'denied_not_card_data');
+    }
+
+    // 4. Child ticket, once per request (idempotent by external id), unless the caller documents it.
+    if (plan.childTicket) {
+      setStage('opening_child_ticket');
+      status.childTicketId = (await zendesk.openChildTicket({ ticketId, workflowId, requestedBy, detection })).childTicketId;
+    }
+
+    // 5-6. Slack card and claim, unless automatic mode covers this request. Claims are accepted
+    // before the card is posted, so a lead who clicks the moment it appears is never refused.
+    if (plan.claim) {
+      claimsOpen = true;
+      setStage('awaiting_claim');
+      post = await postClaimCard(status.childTicketId!);
+      await waitForClaim();
+      claimsOpen = false;
+      await report('card claimed', () => slack.updateSlackCard({ post: post!, card: cardView('claimed') }));
+    } else {
+      claim = { slackUserId: 'automatic', source: 'cli' };
+      status.claimedBy = 'automatic';
+    }
+    status.claimedAt = new Date(Date.now()).toISOString();
+
+    // 7-8. Redact, then verify; redact again within a bound, else fail loudly and never merge.
+    setStage('redacting');
+    let redaction = await scans.redactFindings({ ticketId, findings: detection.findings, attachments: detection.attachments });
+    setStage('verifying');
+    verification = await scans.verifyRedaction({ ticketId, attachments: detection.attachments });
+    for (let pass = 1; !isClean(verification) && pass < settings.maxRedactionPasses; pass++) {
+      setStage('redacting');
+      const again = await scans.redactFindings({ ticketId, findings: verification.remaining, attachments: verification.attachmentsRemaining });
+      redaction = combineReports(redaction, again);
+      setStage('verifying');
+      verification = await scans.verifyRedaction({ ticketId, attachments: detection.attachments });
+    }
+    if (!isClean(verification)) {
+      throw new RequestFailed('verification_failed', `verification failed after ${settings.maxRedactionPasses} redaction passes`);
+    }
+    status.verification = 'clean';
+    status.redactedAt = new Date(Date.now()).toISOString();
+    // Noted on the parent now: a merge closes it, and closed tickets take no more notes (a backfill
+    // meets many closed tickets: their redaction is documented on the child ticket only).
+    if (detection.ticketStatus !== 'closed') {
+      const request = status.childTicketId !== undefined ? `request #${status.childTicketId}` : 'historical backfill';
+      await zendesk.addInternalNote({ ticketId, body: `Card data redacted by the PAN redaction service (${request}, claimed by ${claimedByLabel()}).`, writeId: writeId('parent-note') });
+    }
+
+    // 9. Merge, only now that the redaction is verified, and only on a clear instruction.
+    const merge = await mergeIfAsked(verification.mergeInstruction ?? detection.mergeInstruction);
+
+    // 10-11. Document on the child ticket, tell the agent, close the Slack card.
+    setStage('documenting');
+    if (status.childTicketId !== undefined) {
+      await zendesk.addInternalNote({ ticketId: status.childTicketId, body: documentation(redaction, merge.note), writeId: writeId('child-doc') });
+      await zendesk.closeChildTicket({
+        childTicketId: status.childTicketId,
+        requesterReply: `The card data on ticket #${ticketId} has been redacted. ${merge.note}`,
+        writeId: writeId('requester-reply'),
+      });
+    }
+    const done = finish(merge.outcome, merge.note);
+    if (post) {
+      await report('card done', () => slack.updateSlackCard({ post: post!, card: cardView('done') }));
+      // 12. Done.
+      await report('done reaction', () => slack.addDoneReaction({ post: post!, emoji: settings.doneEmoji }));
+    }
+    return { ...done, reportFailures: status.reportFailures };
+  }
+
+  async function deny(outcome: 'denied_last4_only' | 'denied_not_card_data'): Promise<RedactionStatus> {
     const reason = DENIAL_REASONS[outcome];
     setStage('documenting');
-    const child = await zendesk.openChildTicket({ ticketId, workflowId, requestedBy, detection, denialReason: reason });
+    const child = await zendesk.openChildTicket({ ticketId, workflowId, requestedBy, detection: detection!, denialReason: reason });
     status.childTicketId = child.childTicketId;
-    await zendesk.addInternalNote({ ticketId: child.childTicketId, body: `Request denied: ${reason}.` });
+    await zendesk.addInternalNote({ ticketId: child.childTicketId, body: `Request denied: ${reason}.`, writeId: writeId('denial-note') });
     await zendesk.closeChildTicket({
       childTicketId: child.childTicketId,
       requesterReply: `Your redaction request for ticket #${ticketId} was denied: ${reason}.`,
+      writeId: writeId('denial-reply'),
     });
     return finish(outcome, reason);
   }
-
-  // 3. Child ticket, once per request (the activity is idempotent by external id), unless an
-  // automatic caller documents the request itself (a backfill run: one child ticket per run).
-  const automatic = settings.mode === 'auto' && source !== 'agent';
-  let childTicketId: number | undefined;
-  if (!automatic || settings.childTicketPerRequest !== false) {
-    setStage('opening_child_ticket');
-    childTicketId = (await zendesk.openChildTicket({ ticketId, workflowId, requestedBy, detection })).childTicketId;
-    status.childTicketId = childTicketId;
-  }
-
-  // 4-5. Slack request and claim, unless automatic mode covers this request.
-  let post: SlackPost | undefined;
-  if (automatic) {
-    claim = { slackUserId: 'automatic', source: 'cli' };
-    status.claimedBy = 'automatic';
-  } else {
-    post = await postClaimCard(childTicketId!);
-    setStage('awaiting_claim');
-    await waitForClaim(post);
-    if (post) await slack.updateSlackCard({ post, card: cardView('claimed') });
-  }
-  const claimedAt = new Date(Date.now()).toISOString();
-
-  // 6-7. Redact, then verify; redact again within a bound, else fail loudly and never merge.
-  setStage('redacting');
-  let report = await scans.redactFindings({ ticketId, findings: detection.findings, attachments: detection.attachments });
-  setStage('verifying');
-  let verification = await scans.verifyRedaction({ ticketId, attachments: detection.attachments });
-  for (let pass = 1; !isClean(verification) && pass < settings.maxRedactionPasses; pass++) {
-    setStage('redacting');
-    const again = await scans.redactFindings({ ticketId, findings: verification.remaining, attachments: verification.attachmentsRemaining });
-    report = combineReports(report, again);
-    setStage('verifying');
-    verification = await scans.verifyRedaction({ ticketId, attachments: detection.attachments });
-  }
-  if (!isClean(verification)) {
-    const left = describeLeft(verification);
-    const detail = `verification failed after ${settings.maxRedactionPasses} redaction passes: ${left} still on ticket #${ticketId}; no merge was done`;
-    await noteOnChild(`Redaction FAILED: ${detail}. A lead must redact by hand.`);
-    if (post) {
-      await slack.postThreadReply({ post, text: `:warning: Redaction failed: ${detail}.` });
-      await slack.updateSlackCard({ post, card: cardView('failed') });
-    }
-    finish('verification_failed', detail);
-    throw ApplicationFailure.create({ type: 'VerificationFailed', message: detail, nonRetryable: true });
-  }
-  const redactedAt = new Date(Date.now()).toISOString();
-  // Noted on the parent now: a merge closes it, and closed tickets take no more notes (a backfill
-  // meets many closed tickets: their redaction is documented on the child ticket only).
-  if (detection.ticketStatus !== 'closed') {
-    await zendesk.addInternalNote({
-      ticketId,
-      body: `Card data redacted by the PAN redaction service (${childTicketId !== undefined ? `request #${childTicketId}` : 'historical backfill'}, claimed by ${claimedByLabel()}).`,
-    });
-  }
-
-  // 8. Merge, only now that the redaction is verified.
-  const mergeTarget = verification.mergeTarget ?? detection.mergeTarget;
-  let outcome: Outcome = 'redacted';
-  let mergeNote = 'No merge was requested.';
-  if (mergeTarget !== undefined) {
-    status.mergeTarget = mergeTarget;
-    setStage('merging');
-    const merge = await mergeInto(mergeTarget);
-    outcome = merge.merged ? 'redacted_and_merged' : 'redacted_merge_skipped';
-    mergeNote = merge.note;
-  }
-
-  // 9-10. Document on the child ticket, tell the agent, close the Slack card.
-  setStage('documenting');
-  if (childTicketId !== undefined) {
-    await zendesk.addInternalNote({
-      ticketId: childTicketId,
-      body: documentation({ report, mergeNote, requestedAt, claimedAt, redactedAt }),
-    });
-    await zendesk.closeChildTicket({
-      childTicketId,
-      requesterReply: `The card data on ticket #${ticketId} has been redacted. ${mergeNote}`,
-    });
-  }
-  const result = finish(outcome, mergeNote);
-  if (post) {
-    await slack.updateSlackCard({ post, card: cardView('done') });
-    // 11. Done.
-    await slack.addDoneReaction({ post, emoji: settings.doneEmoji });
-  }
-
-  // Requests that arrived after the claim get their own cycle, with a fresh history.
-  if (pending.length > 0) {
-    await continueAsNew<typeof redactionWorkflow>({ ticketId, settings, pending: pending.splice(0), seenDeliveryIds: [...seenDeliveries] });
-  }
-  return result;
-
-  // --- steps ---------------------------------------------------------------
 
   /**
    * The Slack card; a Slack error that no retry can fix (channel_not_found, not_in_channel…) is
@@ -239,109 +286,236 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       await zendesk.addInternalNote({
         ticketId: child,
         body: `The Slack request could not be posted (Slack answered ${reason}); fix the Slack configuration. This request is still waiting for a lead to claim it.`,
+        writeId: writeId('card-not-posted'),
       });
       return undefined;
     }
   }
 
-  async function waitForClaim(slackPost: SlackPost | undefined): Promise<void> {
+  async function waitForClaim(): Promise<void> {
+    await waitWithReminders(() => claim !== undefined, 'redaction request', true);
+  }
+
+  /**
+   * Waits for a lead (a claim, or a merge decision): a reminder in the thread after one period, an
+   * escalation after two. Requests that arrive meanwhile join a claim wait.
+   */
+  async function waitWithReminders(answered: () => boolean, what: string, joinRequests: boolean): Promise<void> {
     const period = durationMs(settings.claimReminderAfter);
     let deadline = Date.now() + period;
-    while (!claim) {
-      const woke = await condition(() => claim !== undefined || pending.length > 0, Math.max(1, deadline - Date.now()));
-      if (claim) return;
+    let reminders = 0;
+    while (!answered()) {
+      const woke = await condition(() => answered() || (joinRequests && pending.length > 0), Math.max(1, deadline - Date.now()));
+      if (answered()) return;
       if (woke) {
-        await joinNewRequests(slackPost);
+        await joinNewRequests();
         continue;
       }
+      reminders += 1;
       status.remindersSent += 1;
       deadline = Date.now() + period;
-      if (!slackPost) continue;
-      if (status.remindersSent === 1) {
-        await slack.postThreadReply({ post: slackPost, text: `Reminder: redaction request for ticket #${ticketId} is still waiting for a lead.` });
-      } else if (status.remindersSent === 2) {
+      if (!post) continue;
+      if (reminders === 1) {
+        await report('reminder', () => slack.postThreadReply({ post, text: `Reminder: the ${what} for ticket #${ticketId} is still waiting for a lead.`, writeId: writeId('reminder') }));
+      } else if (reminders === 2) {
         const who = settings.escalationMention ? `${settings.escalationMention} ` : '';
-        await slack.postThreadReply({ post: slackPost, text: `${who}Escalation: nobody has taken the redaction request for ticket #${ticketId}.` });
+        await report('escalation', () => slack.postThreadReply({ post, text: `${who}Escalation: nobody has answered the ${what} for ticket #${ticketId}.`, writeId: writeId('escalation') }));
       }
     }
   }
 
   /** A new card number on the same ticket joins this request instead of starting another. */
-  async function joinNewRequests(slackPost: SlackPost | undefined): Promise<void> {
+  async function joinNewRequests(): Promise<void> {
     const joined = pending.splice(0);
     attachmentNames = unique([...attachmentNames, ...joined.flatMap((r) => r.attachmentNames ?? [])]);
     const fresh = await scans.detectCardData({ ticketId, attachmentNames });
-    const known = new Set(detection.findings.map(findingKey));
-    const knownFiles = new Set(detection.attachments.map((a) => a.attachmentId));
+    const known = new Set(detection!.findings.map(findingKey));
+    const knownFiles = new Set(detection!.attachments.map((a) => a.attachmentId));
     const newFindings = fresh.findings.filter((f) => !known.has(findingKey(f)));
     const newFiles = fresh.attachments.filter((a) => !knownFiles.has(a.attachmentId));
     detection = {
       ...fresh,
-      findings: [...detection.findings, ...newFindings],
-      attachments: [...detection.attachments, ...newFiles],
+      findings: [...detection!.findings, ...newFindings],
+      attachments: [...detection!.attachments, ...newFiles],
     };
     record(detection);
     if (newFindings.length === 0 && newFiles.length === 0) return;
     const what = [...newFindings.map(describeFinding), ...newFiles.map((a) => `file ${a.fileName}`)].join(', ');
-    await zendesk.addInternalNote({ ticketId: status.childTicketId!, body: `Added to this request: ${what}.` });
-    if (!slackPost) return;
-    await slack.postThreadReply({ post: slackPost, text: `New card data joined this request: ${what}.` });
-    await slack.updateSlackCard({ post: slackPost, card: cardView('open') });
+    await zendesk.addInternalNote({ ticketId: status.childTicketId!, body: `Added to this request: ${what}.`, writeId: writeId('joined') });
+    if (!post) return;
+    await report('join reply', () => slack.postThreadReply({ post, text: `New card data joined this request: ${what}.`, writeId: writeId('join-reply') }));
+    await report('card update', () => slack.updateSlackCard({ post: post!, card: cardView('open') }));
   }
 
-  async function mergeInto(target: number): Promise<{ merged: boolean; note: string }> {
-    const started = await zendesk.startMerge({ sourceTicketId: ticketId, targetTicketId: target });
-    if (started.status === 'already_merged') return { merged: true, note: `Merged into #${target}.` };
-    if (started.status === 'target_unavailable') {
-      const note = `Merge into #${target} skipped: ${started.reason}. The redaction is kept.`;
-      await noteOnChild(note);
-      return { merged: false, note };
+  /** Merges only on a clear instruction; an unclear one is put to the lead, or not merged. */
+  async function mergeIfAsked(instruction: MergeInstruction | undefined): Promise<{ outcome: Outcome; note: string }> {
+    if (!instruction) return { outcome: 'redacted', note: 'No merge was requested.' };
+    if (instruction.kind === 'merge') return mergeInto(instruction.target, undefined);
+    const candidates = instruction.candidates.filter((c) => c !== ticketId).slice(0, 3);
+    if (plan.claim && post && candidates.length > 0) {
+      mergeQuestion = { candidates };
+      setStage('awaiting_merge_decision');
+      for (const target of candidates) {
+        await slack.askMergeDecision({ post, ticketId, workflowId, target, reason: instruction.reason, writeId: writeId(`merge-question-${target}`) });
+      }
+      await waitWithReminders(() => mergeAnswer !== undefined, 'merge question', false);
+      mergeQuestion = undefined;
+      const answer = mergeAnswer!;
+      status.mergeDecision = { merge: answer.merge, by: answer.by };
+      if (answer.merge && answer.target !== undefined) return mergeInto(answer.target, answer.by);
+      const note = `Not merged: a note mentions a merge, but ${instruction.reason}; <@${answer.by}> decided not to merge.`;
+      await noteOnChild(note, 'merge-declined');
+      return { outcome: 'redacted_merge_skipped', note };
     }
+    const note = `Not merged: a note mentions a merge, but ${instruction.reason}. Merge by hand if it is wanted.`;
+    await noteOnChild(note, 'merge-unclear');
+    return { outcome: 'redacted_merge_skipped', note };
+  }
+
+  async function mergeInto(target: number, decidedBy: string | undefined): Promise<{ outcome: Outcome; note: string }> {
+    status.mergeTarget = target;
+    setStage('merging');
+    const by = decidedBy ? ` (decided by <@${decidedBy}>)` : '';
+    const merged = (): { outcome: Outcome; note: string } => {
+      status.merged = true;
+      return { outcome: 'redacted_and_merged', note: `Merged into #${target}${by}.` };
+    };
+    const skipped = async (note: string): Promise<{ outcome: Outcome; note: string }> => {
+      status.merged = false;
+      await noteOnChild(note, 'merge-skipped');
+      return { outcome: 'redacted_merge_skipped', note };
+    };
+    const started = await zendesk.startMerge({ sourceTicketId: ticketId, targetTicketId: target });
+    if (started.status === 'already_merged') return merged();
+    if (started.status === 'target_unavailable') return skipped(`Merge into #${target} skipped: ${started.reason}. The redaction is kept.`);
     for (let poll = 0; poll < settings.mergePollLimit; poll++) {
       await sleep(durationMs(settings.mergePollInterval));
       const job = await zendesk.checkMergeJob({ jobId: started.jobId, sourceTicketId: ticketId, targetTicketId: target });
-      if (job.status === 'completed') return { merged: true, note: `Merged into #${target}.` };
+      if (job.status === 'completed') return merged();
       if (job.status === 'failed' || job.status === 'killed') {
-        const note = `Merge into #${target} failed in Zendesk (${job.message ?? job.status}). The redaction is kept.`;
-        await noteOnChild(note);
-        return { merged: false, note };
+        return skipped(`Merge into #${target} failed in Zendesk (${job.message ?? job.status}). The redaction is kept.`);
       }
     }
-    const note = `Merge into #${target} did not finish in time; check Zendesk job ${started.jobId}. The redaction is kept.`;
-    await noteOnChild(note);
-    return { merged: false, note };
+    return skipped(`Merge into #${target} did not finish in time; check Zendesk job ${started.jobId}. The redaction is kept.`);
+  }
+
+  // --- the failure path -----------------------------------------------------
+
+  /** A failed request is documented where the team looks: child ticket, Slack thread and card, outcome. */
+  async function failVisibly(failed: RequestFailed): Promise<void> {
+    status.verification = 'failed';
+    const left = describeLeft();
+    const detail = `${failed.detail}; ${left ? `still on ticket #${ticketId}: ${left}` : `ticket #${ticketId} may still hold card data`}`;
+    const action = 'Redact it by hand in Zendesk, then solve this ticket. Nothing was merged.';
+    status.residuals = left ? [{ place: `ticket #${ticketId}: ${left}`, manualStep: 'redact by hand in Zendesk' }] : undefined;
+    claimsOpen = false;
+    finish(failed.outcome, detail);
+    await report('failure note', () => noteOnChild(`Redaction FAILED: ${detail}. ${action}`, 'failure-note'));
+    const text = `:warning: Redaction for ticket #${ticketId} FAILED: ${detail}. ${status.childTicketId !== undefined ? `See request #${status.childTicketId}.` : action}`;
+    await report('failure reply', () => slack.postThreadReply({ post, text, writeId: writeId('failure-reply') }));
+    if (post) await report('card failed', () => slack.updateSlackCard({ post: post!, card: cardView('failed', detail) }));
+  }
+
+  /** What verification (or, before it, detection) last saw on the ticket. */
+  function describeLeft(): string {
+    const findings = verification ? verification.remaining : (detection?.findings ?? []);
+    const files = verification ? verification.attachmentsRemaining : (detection?.attachments ?? []);
+    return [...findings.map(describeFinding), ...files.map((a: AttachmentRef) => `file ${a.fileName} in comment ${a.commentId}`)].join(', ');
+  }
+
+  // --- small steps ----------------------------------------------------------
+
+  /** A step that only reports (card update, thread reply, reaction): its failure is recorded, the request goes on. */
+  async function report(what: string, step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      status.reportFailures = [...(status.reportFailures ?? []), what];
+      log.warn('report-only step failed; the request goes on', { ticketId, step: what, failure: failureText(err) });
+    }
   }
 
   /** Notes on the request's child ticket, when it has one. */
-  async function noteOnChild(body: string): Promise<void> {
-    if (status.childTicketId !== undefined) await zendesk.addInternalNote({ ticketId: status.childTicketId, body });
+  async function noteOnChild(body: string, kind: string): Promise<void> {
+    if (status.childTicketId !== undefined) await zendesk.addInternalNote({ ticketId: status.childTicketId, body, writeId: writeId(kind) });
+  }
+
+  async function carryPending(): Promise<void> {
+    if (pending.length > 0) {
+      await continueAsNew<typeof redactionWorkflow>({ ticketId, settings, pending: pending.splice(0), seenDeliveryIds: [...seenDeliveries] });
+    }
   }
 
   function record(d: Detection): void {
     status.last4 = unique(d.findings.map((f) => f.last4));
     status.attachments = unique(d.attachments.map((a) => a.fileName));
+    status.places = [
+      ...d.findings.map((f): PlaceRef => (f.commentId === null ? { kind: 'subject', ref: 'subject', last4: f.last4, brand: f.brand } : { kind: 'comment', ref: `comment ${f.commentId}`, last4: f.last4, brand: f.brand })),
+      ...d.attachments.map((a): PlaceRef => ({ kind: 'file', ref: `file ${a.fileName} in comment ${a.commentId}`, last4: '', brand: '' })),
+    ];
   }
 
   function claimedByLabel(): string {
     return claim?.slackUserId === 'automatic' ? 'automatic mode' : `Slack user ${claim?.slackUserId ?? 'unknown'}`;
   }
 
-  function cardView(state: 'open' | 'claimed' | 'done' | 'failed') {
+  function documentation(report: RedactionReport, mergeNote: string): string {
+    const lines = ['Redaction done.'];
+    for (const f of report.redacted) lines.push(`- Redacted ${describeFinding(f)}.`);
+    for (const f of report.alreadyGone) lines.push(`- Already gone before redaction: ${describeFinding(f)}.`);
+    for (const a of report.attachmentsRedacted) lines.push(`- Redacted file ${a.fileName} in comment ${a.commentId}.`);
+    lines.push(`Merge: ${mergeNote}`);
+    lines.push(`Requested ${status.requestedAt}; claimed ${status.claimedAt} by ${claimedByLabel()}; redacted and verified ${status.redactedAt}.`);
+    return lines.join('\n');
+  }
+
+  function cardView(state: 'open' | 'claimed' | 'done' | 'failed', failure?: string) {
     return {
       state,
       ticketId,
-      childTicketId: childTicketId!, // cards exist only in claim flows, which always have a child ticket
+      childTicketId: status.childTicketId!, // cards exist only in claim flows, which always have a child ticket
       workflowId,
       last4: status.last4,
       attachments: status.attachments,
       claimedBy: claim?.slackUserId,
       outcome: status.outcome,
       mergeTarget: status.mergeTarget,
+      ...(failure ? { failure: `Redaction failed: ${failure}.` } : {}),
     };
   }
 }
 
 // --- pure helpers (deterministic, no I/O) -----------------------------------
+
+/** A request that cannot complete: documented, then the run fails (never silently). */
+class RequestFailed extends Error {
+  constructor(
+    readonly outcome: 'verification_failed' | 'redaction_failed',
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'RequestFailed';
+  }
+}
+
+const STEP_LABELS: Partial<Record<Stage, string>> = {
+  detecting: 'reading the ticket',
+  opening_child_ticket: 'opening the child ticket',
+  awaiting_claim: 'posting the Slack request',
+  redacting: 'redacting',
+  verifying: 'verifying',
+  awaiting_merge_decision: 'asking about the merge',
+  merging: 'merging',
+  documenting: 'documenting',
+};
+
+/** The failure's own message: activities never put ticket text in one (activities/failures.ts). */
+function failureText(err: ActivityFailure): string {
+  const cause = err.cause;
+  const text = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : err.message;
+  return text.split('\n')[0]!.slice(0, 200);
+}
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
@@ -360,27 +534,12 @@ function isClean(v: Verification): boolean {
   return v.remaining.length === 0 && v.attachmentsRemaining.length === 0;
 }
 
-function describeLeft(v: Verification): string {
-  const parts = [...v.remaining.map(describeFinding), ...v.attachmentsRemaining.map((a: AttachmentRef) => `file ${a.fileName}`)];
-  return parts.join(', ');
-}
-
 function combineReports(a: RedactionReport, b: RedactionReport): RedactionReport {
   return {
     redacted: [...a.redacted, ...b.redacted],
     alreadyGone: [...a.alreadyGone, ...b.alreadyGone],
     attachmentsRedacted: [...a.attachmentsRedacted, ...b.attachmentsRedacted],
   };
-}
-
-function documentation(args: { report: RedactionReport; mergeNote: string; requestedAt: string; claimedAt: string; redactedAt: string }): string {
-  const lines = ['Redaction done.'];
-  for (const f of args.report.redacted) lines.push(`- Redacted ${describeFinding(f)}.`);
-  for (const f of args.report.alreadyGone) lines.push(`- Already gone before redaction: ${describeFinding(f)}.`);
-  for (const a of args.report.attachmentsRedacted) lines.push(`- Redacted file ${a.fileName} in comment ${a.commentId}.`);
-  lines.push(`Merge: ${args.mergeNote}`);
-  lines.push(`Requested ${args.requestedAt}; claimed ${args.claimedAt}; redacted and verified ${args.redactedAt}.`);
-  return lines.join('\n');
 }
 
 function isFailureOfType(err: unknown, type: string): boolean {

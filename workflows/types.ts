@@ -15,6 +15,8 @@ export interface RedactionRequest {
   commentId?: number;
   /** File names the agent named (already masked of card digits by the caller). */
   attachmentNames?: string[];
+  /** Workflow id of the backfill run that asked, for backfill requests. */
+  backfillId?: string;
 }
 
 export interface CardFindingRef {
@@ -45,10 +47,19 @@ export interface Detection {
   unmatchedAttachmentNames: string[];
   /** True when the ticket mentions card endings (e.g. "ending 1234") but no full number. */
   last4Only: boolean;
-  /** Target ticket of an internal note such as "merge into #123". */
-  mergeTarget?: number;
+  /** What the agents' internal notes say about a merge (only notes by agents and admins count). */
+  mergeInstruction?: MergeInstruction;
   ticketStatus: string;
 }
+
+/**
+ * An agent's merge instruction. `merge` only when an internal note by an agent or admin asks for it
+ * affirmatively and names exactly one other ticket; `unclear` when a note mentions a merge otherwise
+ * (negated, a question, several targets…): then a lead decides, or automatic mode does not merge.
+ */
+export type MergeInstruction =
+  | { kind: 'merge'; target: number; commentId: number }
+  | { kind: 'unclear'; reason: string; candidates: number[]; commentId: number };
 
 export interface Claim {
   slackUserId: string;
@@ -64,6 +75,7 @@ export type Stage =
   | 'awaiting_claim'
   | 'redacting'
   | 'verifying'
+  | 'awaiting_merge_decision'
   | 'merging'
   | 'documenting'
   | 'done';
@@ -76,7 +88,9 @@ export type Outcome =
   | 'denied_not_card_data'
   | 'no_card_data'
   | 'ticket_not_found'
-  | 'verification_failed';
+  | 'verification_failed'
+  /** A step failed in a way no retry fixes (e.g. Zendesk refused the redaction): the team was told what is left. */
+  | 'redaction_failed';
 
 export interface RedactionStatus {
   ticketId: number;
@@ -91,6 +105,40 @@ export interface RedactionStatus {
   requests: number;
   /** Human-readable detail for the outcome (never ticket text). */
   detail?: string;
+  /** Where each card was found: references only, for the evidence report. */
+  places?: PlaceRef[];
+  requestedAt?: string;
+  claimedAt?: string;
+  redactedAt?: string;
+  verification?: 'clean' | 'residual' | 'failed';
+  /** What is left that a person must remove, and how. */
+  residuals?: Residual[];
+  merged?: boolean;
+  /** A lead's answer to an unclear merge instruction. */
+  mergeDecision?: { merge: boolean; by: string };
+  /** Report-only steps (card updates, thread replies, reactions) that failed; the redaction went on. */
+  reportFailures?: string[];
+}
+
+export interface PlaceRef {
+  kind: 'comment' | 'subject' | 'file' | 'chat' | 'field' | 'side_conversation' | 'audit';
+  /** e.g. `comment 123`, `file receipt.png in comment 123`. */
+  ref: string;
+  last4: string;
+  brand: string;
+}
+
+export interface Residual {
+  place: string;
+  manualStep: string;
+}
+
+/** A lead's answer to "Merge into #N?" (Slack buttons). */
+export interface MergeDecision {
+  slackUserId: string;
+  merge: boolean;
+  /** The ticket to merge into, one the note names (when `merge`). */
+  target?: number;
 }
 
 export interface RedactionSettings {

@@ -5,6 +5,7 @@ import { ZendeskControl } from './control';
 import { ApiError, badRequest, invalidEndpoint } from './errors';
 import { seedTickets } from './seed';
 import { type IComment, type ITicket, ZendeskStore } from './store';
+import { SandboxUsers } from './users';
 import type { CallLogEntry, FaultInfo, FaultSpec, SandboxConfig, SeedCommentInput, SeedTicketInput, SeedTicketsOptions } from './types';
 
 export interface ZendeskSandboxOptions {
@@ -164,6 +165,10 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     routes.push({ method, re: new RegExp('^' + pattern.replace(/:id/g, '([^/]+)') + '$'), handler });
   };
 
+  const users = new SandboxUsers(s);
+  route('GET', 'users/show_many', (ctx) => ({ status: 200, body: users.showMany(ctx.query.ids) }));
+  route('GET', 'users/:id', (_ctx, [u]) => ({ status: 200, body: users.show(id(u)) }));
+
   route('GET', 'tickets', (ctx) =>
     listPage(ctx, s().listTickets(ctx.query.external_id), 'tickets', (t) => s().renderTicket(t), (t) => t.id),
   );
@@ -233,6 +238,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   });
   control('POST', 'reset', () => {
     s().reset();
+    users.reset();
     calls = [];
     faults = [];
     incrementalHits = [];

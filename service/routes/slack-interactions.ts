@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { maskCardNumbers } from '../../security/mask';
 import { ticketIdFromWorkflowId } from '../../workflows/ids';
-import { claimUpdate } from '../../workflows/messages';
+import { claimUpdate, mergeDecisionUpdate } from '../../workflows/messages';
 import { grpcCode, sendError, shortReason } from '../http';
 import {
   blockActionsPayloadSchema,
@@ -12,6 +12,9 @@ import {
   claimWorkflowIdSchema,
   formFields,
   interactionTypeSchema,
+  MERGE_ACTION_ID,
+  mergeDecisionValueSchema,
+  SKIP_MERGE_ACTION_ID,
   type BlockActionsPayload,
 } from '../slack-schemas';
 import type { RouteContext } from './context';
@@ -29,6 +32,45 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
     log.info({ channel, user }, 'ephemeral sent');
   }
 
+  /** Only leads act on requests; anyone else gets a plain refusal. */
+  async function isLeadOrRefuse(what: 'claim' | 'merge decision', user: string, channel: string | undefined, workflowId: string, ticketId: number | undefined): Promise<boolean> {
+    try {
+      if (await leads.isLead(user)) return true;
+    } catch (err) {
+      log.error({ user, workflowId, err: { message: shortReason(err) } }, 'lead lookup failed');
+      await ephemeral(channel, user, "I couldn't check whether you are a team lead (Slack user group lookup failed). Please try again in a minute.");
+      return false;
+    }
+    log.info({ user, workflowId }, `${what} refused: not a lead`);
+    const refusal =
+      what === 'claim'
+        ? `Only team leads can take redaction requests, so ticket #${ticketId} is still open for a lead.`
+        : `Only team leads can decide merges, so the question on ticket #${ticketId} is still open for a lead.`;
+    await ephemeral(channel, user, refusal);
+    return false;
+  }
+
+  /** Runs a workflow update for a lead's click; a refusal comes back to the lead as the workflow's own sentence. */
+  async function leadUpdate(what: 'claim' | 'merge decision', user: string, channel: string | undefined, workflowId: string, ticketId: number | undefined, update: () => Promise<unknown>): Promise<void> {
+    try {
+      await temporal.connection.withDeadline(Date.now() + timeouts.claimMs, update);
+      log.info({ user, workflowId }, `${what} accepted`);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        // The validator's message, e.g. "already claimed by <@U…>".
+        const reason = err.cause?.message || err.message;
+        log.info({ user, workflowId, reason: maskCardNumbers(reason) }, `${what} rejected`);
+        await ephemeral(channel, user, reason);
+      } else if (err instanceof WorkflowNotFoundError) {
+        log.info({ user, workflowId }, `${what} for a closed or unknown workflow`);
+        await ephemeral(channel, user, `The redaction request for ticket #${ticketId} is no longer open.`);
+      } else {
+        log.error({ user, workflowId, grpcCode: grpcCode(err), err: { message: shortReason(err) } }, `${what} failed`);
+        await ephemeral(channel, user, `I couldn't record your ${what} on ticket #${ticketId} just now. Please click again.`);
+      }
+    }
+  }
+
   async function handleClaim(payload: BlockActionsPayload, value: string | undefined): Promise<void> {
     const user = payload.user.id;
     const channel = payload.channel?.id ?? payload.container?.channel_id;
@@ -39,42 +81,31 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
     }
     const workflowId = checked.data;
     const ticketId = ticketIdFromWorkflowId(workflowId);
+    if (!(await isLeadOrRefuse('claim', user, channel, workflowId, ticketId))) return;
+    await leadUpdate('claim', user, channel, workflowId, ticketId, () =>
+      temporal.workflow.getHandle(workflowId).executeUpdate(claimUpdate, {
+        args: [{ slackUserId: user, name: payload.user.name ?? payload.user.username, source: 'slack' }],
+      }),
+    );
+  }
 
-    let isLead: boolean;
-    try {
-      isLead = await leads.isLead(user);
-    } catch (err) {
-      log.error({ user, workflowId, err: { message: shortReason(err) } }, 'claim: lead lookup failed');
-      await ephemeral(channel, user, "I couldn't check whether you are a team lead (Slack user group lookup failed). Please try again in a minute.");
+  /** "Merge into #N" (value `<workflow id>:<N>`) or "Don't merge" (value `<workflow id>`). */
+  async function handleMergeDecision(payload: BlockActionsPayload, actionId: string, value: string | undefined): Promise<void> {
+    const user = payload.user.id;
+    const channel = payload.channel?.id ?? payload.container?.channel_id;
+    const checked = mergeDecisionValueSchema.safeParse(value);
+    if (!checked.success) {
+      log.warn({ user }, 'merge decision ignored: button value is not a redaction workflow id');
       return;
     }
-    if (!isLead) {
-      log.info({ user, workflowId }, 'claim refused: not a lead');
-      await ephemeral(channel, user, `Only team leads can take redaction requests, so ticket #${ticketId} is still open for a lead.`);
-      return;
-    }
-
-    try {
-      const result = await temporal.connection.withDeadline(Date.now() + timeouts.claimMs, () =>
-        temporal.workflow.getHandle(workflowId).executeUpdate(claimUpdate, {
-          args: [{ slackUserId: user, name: payload.user.name ?? payload.user.username, source: 'slack' }],
-        }),
-      );
-      log.info({ user, workflowId, claimedBy: result.claimedBy }, 'claim accepted');
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        // The validator's message, e.g. "already claimed by <@U…>".
-        const reason = err.cause?.message || err.message;
-        log.info({ user, workflowId, reason: maskCardNumbers(reason) }, 'claim rejected');
-        await ephemeral(channel, user, reason);
-      } else if (err instanceof WorkflowNotFoundError) {
-        log.info({ user, workflowId }, 'claim for a closed or unknown workflow');
-        await ephemeral(channel, user, `The redaction request for ticket #${ticketId} is no longer open.`);
-      } else {
-        log.error({ user, workflowId, grpcCode: grpcCode(err), err: { message: shortReason(err) } }, 'claim failed');
-        await ephemeral(channel, user, `I couldn't record your claim on ticket #${ticketId} just now. Please click Take it again.`);
-      }
-    }
+    const { workflowId, target } = checked.data;
+    const merge = actionId === MERGE_ACTION_ID;
+    if (merge && target === undefined) return;
+    const ticketId = ticketIdFromWorkflowId(workflowId);
+    if (!(await isLeadOrRefuse('merge decision', user, channel, workflowId, ticketId))) return;
+    await leadUpdate('merge decision', user, channel, workflowId, ticketId, () =>
+      temporal.workflow.getHandle(workflowId).executeUpdate(mergeDecisionUpdate, { args: [{ slackUserId: user, merge, ...(merge ? { target } : {}) }] }),
+    );
   }
 
   scope.post('/slack/interactions', async (req, reply) => {
@@ -101,7 +132,8 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
     }
     const payload = parsed.data;
     const claims = payload.actions.filter((a) => a.action_id === CLAIM_ACTION_ID);
-    if (claims.length === 0) log.info({ user: payload.user.id }, 'slack action ignored: unknown action id');
+    const decisions = payload.actions.filter((a) => a.action_id === MERGE_ACTION_ID || a.action_id === SKIP_MERGE_ACTION_ID);
+    if (claims.length === 0 && decisions.length === 0) log.info({ user: payload.user.id }, 'slack action ignored: unknown action id');
 
     // Slack wants the ack within 3 s; the claim (Temporal update + ephemeral) runs after it.
     try {
@@ -110,6 +142,7 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
       // The clicker went away before the ack was written; the claim is still theirs to make.
     }
     for (const action of claims) afterReply('claim', () => handleClaim(payload, action.value));
+    for (const action of decisions) afterReply('merge decision', () => handleMergeDecision(payload, action.action_id, action.value));
     return reply;
   });
 }

@@ -1,5 +1,6 @@
 // Shared set-up of the fault suite: a harness with short, configured time limits, ticket ids that
 // do not collide with other test files on the shared Temporal server, and small waiting helpers.
+import { AGENT_USER_ID } from '../../sandbox/zendesk/users';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { generatePayloadKey } from '../../security/codec';
@@ -48,8 +49,8 @@ export async function startFaultHarness(opts: { env?: NodeJS.ProcessEnv; worker?
 export type Handle = WorkflowHandle<typeof redactionWorkflow>;
 
 export async function seedCardTicket(h: Harness, opts: { body?: string; mergeInto?: number; subject?: string } = {}) {
-  const comments: Array<{ body: string; public?: boolean }> = [{ body: opts.body ?? `my card is ${spaced(VISA)} exp 12/27` }];
-  if (opts.mergeInto !== undefined) comments.push({ body: `merge into #${opts.mergeInto}`, public: false });
+  const comments: Array<{ body: string; public?: boolean; author_id?: number }> = [{ body: opts.body ?? `my card is ${spaced(VISA)} exp 12/27` }];
+  if (opts.mergeInto !== undefined) comments.push({ body: `merge into #${opts.mergeInto}`, public: false, author_id: AGENT_USER_ID });
   const { ticket, comments: created } = await h.zendesk.control.seedTicket({ subject: opts.subject ?? 'Billing', status: 'open', comments });
   return { ticketId: ticket.id, commentId: created[0]!.id };
 }

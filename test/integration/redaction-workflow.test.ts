@@ -1,4 +1,5 @@
 // The redaction workflow end to end on the real dev server, with the Zendesk and Slack emulators.
+import { AGENT_USER_ID } from '../../sandbox/zendesk/users';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { claimUpdate, requestSignal, statusQuery } from '../../workflows/messages';
@@ -16,7 +17,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function seed(comments: Array<{ body: string; public?: boolean; attachments?: Array<{ file_name: string }> }>, subject = 'Help with my order') {
+async function seed(comments: Array<{ body: string; public?: boolean; author_id?: number; attachments?: Array<{ file_name: string }> }>, subject = 'Help with my order') {
   const { ticket, comments: created } = await h.zendesk.control.seedTicket({ subject, status: 'open', comments });
   return { ticketId: ticket.id, commentIds: created.map((c) => c.id) };
 }
@@ -199,7 +200,7 @@ test('a 429 with Retry-After is honoured', async () => {
 
 test('a merge asked for in a note happens strictly after verification', async () => {
   const target = await seed([{ body: 'original request' }], 'Target ticket');
-  const { ticketId } = await seed([{ body: `card ${VISA}` }, { body: `Duplicate: please merge into #${target.ticketId}`, public: false }]);
+  const { ticketId } = await seed([{ body: `card ${VISA}` }, { body: `Duplicate: please merge into #${target.ticketId}`, public: false, author_id: AGENT_USER_ID }]);
   await h.zendesk.control.clearCalls();
   const handle = await h.request(ticketId, {});
   await claim(handle);
@@ -219,7 +220,7 @@ test('a merge asked for in a note happens strictly after verification', async ()
 test('a merge target that is closed ends with a clear note and keeps the redaction', async () => {
   const target = await seed([{ body: 'old' }], 'Closed target');
   await h.zendeskApi.updateTicket(target.ticketId, { status: 'closed' });
-  const { ticketId, commentIds } = await seed([{ body: `card ${VISA}` }, { body: `merge to ${target.ticketId}`, public: false }]);
+  const { ticketId, commentIds } = await seed([{ body: `card ${VISA}` }, { body: `merge to ${target.ticketId}`, public: false, author_id: AGENT_USER_ID }]);
   const handle = await h.request(ticketId, {});
   await claim(handle);
   const result = await handle.result();
@@ -230,7 +231,7 @@ test('a merge target that is closed ends with a clear note and keeps the redacti
 
 test('a failed verification fails loudly and never merges', async () => {
   const target = await seed([{ body: 'target' }], 'Merge target');
-  const { ticketId, commentIds } = await seed([{ body: `card ${VISA}` }, { body: `merge into #${target.ticketId}`, public: false }]);
+  const { ticketId, commentIds } = await seed([{ body: `card ${VISA}` }, { body: `merge into #${target.ticketId}`, public: false, author_id: AGENT_USER_ID }]);
   // Zendesk answers 200 with the comment unchanged: the number survives every pass.
   const unchanged = await comment(ticketId, commentIds[0]!);
   await h.zendesk.control.clearCalls();
@@ -249,7 +250,7 @@ test('a failed verification fails loudly and never merges', async () => {
   const notes = (await h.zendesk.control.getTicket(child!.id)).comments.map((c) => c.plain_body).join('\n');
   expect(notes).toContain('Redaction FAILED');
   const thread = await h.slack.control.message(CHANNEL, ts);
-  expect(thread.replies.some((r) => r.text.includes('Redaction failed'))).toBe(true);
+  expect(thread.replies.some((r) => r.text.includes('FAILED'))).toBe(true);
 });
 
 test('an unknown ticket ends in a recorded outcome, not a retry loop', async () => {

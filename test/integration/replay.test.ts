@@ -1,6 +1,7 @@
 // Recorded histories of the redaction workflow must replay on the current code: a change that
 // alters the command sequence of running workflows (without patched()) fails here.
 // Re-record after an intended, patched change: RECORD_HISTORIES=1 npx jest test/integration/replay
+import { AGENT_USER_ID } from '../../sandbox/zendesk/users';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -22,7 +23,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function record(name: string, comments: Array<{ body: string; public?: boolean }>, source: 'agent' | 'detection', claim: boolean) {
+async function record(name: string, comments: Array<{ body: string; public?: boolean; author_id?: number }>, source: 'agent' | 'detection', claim: boolean) {
   const { ticket } = await h.zendesk.control.seedTicket({ subject: 'Replay fixture', comments });
   const handle = await h.request(ticket.id, { source });
   if (claim) {
@@ -38,7 +39,7 @@ async function record(name: string, comments: Array<{ body: string; public?: boo
   await record('redaction-happy-path', [{ body: `card ${spaced(VISA)}` }], 'detection', true);
   await record('redaction-denied-last4', [{ body: 'card ending 1111' }], 'agent', false);
   const target = await h.zendesk.control.seedTicket({ subject: 'target', comments: [{ body: 'target' }] });
-  await record('redaction-with-merge', [{ body: `card ${VISA}` }, { body: `merge into #${target.ticket.id}`, public: false }], 'detection', true);
+  await record('redaction-with-merge', [{ body: `card ${VISA}` }, { body: `merge into #${target.ticket.id}`, public: false, author_id: AGENT_USER_ID }], 'detection', true);
 });
 
 test('every recorded history replays on the current workflow code', async () => {
