@@ -122,7 +122,7 @@ function decodeJsonFields(args: Args): Args {
 }
 
 const faultSpecSchema = z.object({
-  match: z.object({ method: z.string().min(1) }),
+  match: z.object({ method: z.string().min(1), bodyIncludes: z.string().min(1).optional() }),
   times: z.number().int().refine((n) => n === -1 || n >= 1, 'times must be >= 1 or -1').optional(),
   response: z.object({
     status: z.number().int().min(100).max(599).optional(),
@@ -214,8 +214,9 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
       timers.add(t);
     });
 
-  function takeFault(method: string): Fault | undefined {
-    const fault = faults.find((f) => new RegExp(f.match.method).test(method));
+  function takeFault(method: string, args?: unknown): Fault | undefined {
+    const text = args === undefined ? '' : JSON.stringify(args);
+    const fault = faults.find((f) => new RegExp(f.match.method).test(method) && (f.match.bodyIncludes === undefined || text.includes(f.match.bodyIncludes)));
     if (!fault) return undefined;
     fault.hits += 1;
     if (fault.times !== -1 && fault.hits >= (fault.times ?? 1)) faults = faults.filter((f) => f !== fault);
@@ -326,7 +327,7 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
       entry.auth = 'body_token';
     }
 
-    const fault = takeFault(method);
+    const fault = takeFault(method, args);
     if (fault && (await applyFault(fault, res, entry))) return;
 
     if (token === undefined || token === '') return respond(200, { ok: false, error: 'not_authed' });

@@ -97,7 +97,8 @@ export interface FaultResponse {
 }
 
 export interface FaultSpec {
-  match: { method: string };
+  /** `method` is a regular expression; `bodyIncludes` limits the fault to calls whose arguments contain this text. */
+  match: { method: string; bodyIncludes?: string };
   /** How many matching calls to hit; default 1, -1 = every call until cleared. */
   times?: number;
   response: FaultResponse;

@@ -328,7 +328,13 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     accountHits.push(started);
 
     // Faults first: they model the network/proxy in front of Zendesk.
-    const fault = faults.find((f) => f.remaining > 0 && (!f.match.method || f.match.method.toUpperCase() === method) && new RegExp(f.match.path).test(u.pathname));
+    const fault = faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.match.method || f.match.method.toUpperCase() === method) &&
+        new RegExp(f.match.path).test(u.pathname) &&
+        (f.match.bodyIncludes === undefined || JSON.stringify(body ?? null).includes(f.match.bodyIncludes)),
+    );
     if (fault) {
       fault.remaining--;
       const fr = fault.response;

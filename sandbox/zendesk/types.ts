@@ -153,7 +153,8 @@ export interface SeedTicketsResult {
 }
 
 export interface FaultSpec {
-  match: { method?: string; path: string };
+  /** `bodyIncludes`: only requests whose JSON body contains this text (e.g. one note among several updates). */
+  match: { method?: string; path: string; bodyIncludes?: string };
   /** How many matching requests this fault applies to; default 1. */
   times?: number;
   response: {
