@@ -5,6 +5,8 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -14,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { RedactionActivities, RedactionReport, SlackPost, Verification } from '../activities';
 import { activityOptions } from './activity-options';
+import { backfillTicketDoneSignal } from './backfill-messages';
 import { claimSignal, claimUpdate, requestSignal, statusQuery } from './messages';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
 import type {
@@ -108,14 +111,14 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   try {
     detection = await scans.detectCardData({ ticketId, attachmentNames });
   } catch (err) {
-    if (isFailureOfType(err, 'TicketNotFound')) return finish('ticket_not_found', `ticket ${ticketId} does not exist or was deleted`);
+    if (isFailureOfType(err, 'TicketNotFound')) return tellBackfill(requests, finish('ticket_not_found', `ticket ${ticketId} does not exist or was deleted`));
     throw err;
   }
   record(detection);
 
   // 2. Policy: only card data is redacted.
   if (detection.findings.length === 0 && detection.attachments.length === 0) {
-    if (source !== 'agent') return finish('no_card_data', 'no full card number found');
+    if (source !== 'agent') return tellBackfill(requests, finish('no_card_data', 'no full card number found'));
     const outcome = detection.last4Only ? 'denied_last4_only' : 'denied_not_card_data';
     const reason = DENIAL_REASONS[outcome];
     setStage('documenting');
@@ -126,7 +129,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       childTicketId: child.childTicketId,
       requesterReply: `Your redaction request for ticket #${ticketId} was denied: ${reason}.`,
     });
-    return finish(outcome, reason);
+    return tellBackfill(requests, finish(outcome, reason));
   }
 
   // 3. Child ticket, once per request (the activity is idempotent by external id), unless an
@@ -172,7 +175,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       await slack.postThreadReply({ post, text: `:warning: Redaction failed: ${detail}.` });
       await slack.updateSlackCard({ post, card: cardView('failed') });
     }
-    finish('verification_failed', detail);
+    await tellBackfill(requests, finish('verification_failed', detail));
     throw ApplicationFailure.create({ type: 'VerificationFailed', message: detail, nonRetryable: true });
   }
   const redactedAt = new Date(Date.now()).toISOString();
@@ -215,6 +218,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     // 11. Done.
     await slack.addDoneReaction({ post, emoji: settings.doneEmoji });
   }
+  await tellBackfill(requests, result);
 
   // Requests that arrived after the claim get their own cycle, with a fresh history.
   if (pending.length > 0) {
@@ -398,4 +402,23 @@ export function durationMs(value: string): number {
   const factor = UNIT_MS[key];
   if (factor === undefined) throw new Error(`bad duration unit: ${value}`);
   return Number(match[1]) * factor;
+}
+
+// --- backfill hand-back -------------------------------------------------------
+
+/**
+ * A request from a backfill run that waits for it (auto mode: workflows/backfill.ts) tells the run
+ * how it ended. By workflow id only, so it reaches the run's latest continue-as-new; a run already
+ * finished is no error for this request.
+ */
+async function tellBackfill(requests: RedactionRequest[], result: RedactionStatus): Promise<RedactionStatus> {
+  for (const backfillId of unique(requests.flatMap((r) => (r.backfillId ? [r.backfillId] : [])))) {
+    try {
+      await getExternalWorkflowHandle(backfillId).signal(backfillTicketDoneSignal, { ticketId: result.ticketId, outcome: result.outcome });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('backfill run not signalled (it has ended)', { backfillId, ticketId: result.ticketId });
+    }
+  }
+  return result;
 }

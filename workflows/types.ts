@@ -15,6 +15,8 @@ export interface RedactionRequest {
   commentId?: number;
   /** File names the agent named (already masked of card digits by the caller). */
   attachmentNames?: string[];
+  /** The backfill run that waits for this request's outcome (it is signalled when the request ends). */
+  backfillId?: string;
 }
 
 export interface CardFindingRef {

@@ -29,7 +29,7 @@ const END = Date.now() - 2 * 3600_000;
 const SINCE = Math.floor((END - 91 * 86400_000) / 1000);
 
 beforeAll(async () => {
-  h = await startHarness({ worker: false });
+  h = await startHarness({ worker: false, env: { BACKFILL_REPORT_STORE: `file:${reportDir}` } });
   worker = await createRedactionWorker({
     connection: h.nativeConnection,
     taskQueue: h.taskQueue,
@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 function options(mode: BackfillMode, extra: Partial<BackfillOptions> = {}): BackfillOptions {
-  return backfillOptions(h.config, { mode, since: SINCE, reportDir, pageSize: 500, pagesPerRun: 5, incrementalPerMinute: 0, requestsPerMinute: 2_500, concurrency: 8, ...extra });
+  return backfillOptions(h.config, { mode, since: SINCE, pageSize: 500, pagesPerRun: 5, incrementalPerMinute: 0, requestsPerMinute: 2_500, concurrency: 8, ...extra });
 }
 
 function readReport(path: string): { ticket_id: number; comment_id: number | null; last4: string; brand: string }[] {
@@ -285,7 +285,7 @@ function capture() {
 async function cli(argv: string[], overrides: Partial<Config> = {}) {
   const out = capture();
   const err = capture();
-  const config = { ...h.config, BACKFILL_REPORT_DIR: reportDir, BACKFILL_INCREMENTAL_PER_MINUTE: 0, BACKFILL_PAGE_SIZE: 500, ...overrides };
+  const config = { ...h.config, BACKFILL_INCREMENTAL_PER_MINUTE: 0, BACKFILL_PAGE_SIZE: 500, ...overrides };
   const code = await backfillMain(argv, { stdout: out.stream, stderr: err.stream, client: h.client, config, watchIntervalMs: 100 });
   return { code, stdout: out.text(), stderr: err.text() };
 }
