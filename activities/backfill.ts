@@ -1,17 +1,16 @@
-// Backfill activities: one export page per call (scan + report rows), the per-ticket requests
-// of a page, and the run's documentation. They return counts, ticket ids and cursors: never text.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Backfill activities: one export page per call (scan + report rows), the final report, and the
+// run's documentation. They return counts, ticket ids and cursors: never text. The per-ticket
+// requests are started by the workflow itself (workflows/backfill.ts).
 import type { WebClient } from '@slack/web-api';
-import { Context, heartbeat, log } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { BackfillCursor, ReportFormat } from '../workflows/backfill-types';
 import { redactionWorkflowId } from '../workflows/ids';
-import { requestSignal } from '../workflows/messages';
-import type { RedactionRequest, RedactionSettings, RedactionStatus, RedactionWorkflowInput } from '../workflows/types';
 import { fetchTicketEvents, type ExportAuth } from './backfill-export';
 import { slackCall, zendeskCall } from './failures';
 import { commentText, findingsIn } from './scan';
+import type { ReportStore } from './report-store';
 import type { ZendeskApi } from './zendesk-api';
 
 export interface BackfillDeps {
@@ -21,13 +20,14 @@ export interface BackfillDeps {
   slackChannelId: string;
   /** Credentials for the export endpoint. */
   exportAuth: ExportAuth;
+  /** Shared by every worker: page files written by one are merged by another. */
+  reportStore: ReportStore;
 }
 
 export interface ScanPageInput {
   backfillId: string;
   cursor: BackfillCursor;
   pageSize: number;
-  reportDir: string;
   /** Return the ids of tickets with findings (claim and auto modes need them). */
   wantTicketIds: boolean;
 }
@@ -41,6 +41,8 @@ export interface ScanPageResult {
   findingTicketIds: number[];
   next: BackfillCursor;
   endOfStream: boolean;
+  /** The page's report file, when it had findings. */
+  reportPage?: string;
 }
 
 /** One report row: references only. `at` (offset, or minus the attachment id) keeps two cards in one comment apart when merging. */
@@ -77,18 +79,27 @@ export function decodeIds(s: string): Set<number> {
   return out;
 }
 
-export function reportPaths(reportDir: string, backfillId: string, format: ReportFormat) {
-  return { pagesDir: join(reportDir, backfillId, 'pages'), final: join(reportDir, `${backfillId}.${format}`) };
+/** Keys in the report store: one object per page with findings, one final report per run. */
+export function reportKeys(backfillId: string, format: ReportFormat) {
+  return { pages: `${backfillId}/pages/`, final: `${backfillId}.${format}` };
 }
 
-async function writeAtomic(path: string, data: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data, { mode: 0o600 });
-  await rename(tmp, path);
+/** Store errors no retry can fix (no bucket, bad credentials) stop the run with a clear message. */
+const UNUSABLE = new Set(['NoSuchBucket', 'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'EACCES', 'EROFS']);
+async function store<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const e = err as { name?: string; code?: string } | undefined;
+    const cause = [e?.name, e?.code].find((n) => n !== undefined && UNUSABLE.has(n));
+    if (cause) {
+      throw ApplicationFailure.create({ type: 'ReportStoreUnusable', message: `report store: ${what} failed (${cause}); check BACKFILL_REPORT_STORE and its credentials`, nonRetryable: true });
+    }
+    throw err;
+  }
 }
-
 export function createBackfillActivities(deps: BackfillDeps) {
-  const { zendesk, slack, zendeskUrl, slackChannelId } = deps;
+  const { zendesk, slack, zendeskUrl, slackChannelId, reportStore } = deps;
 
   return {
     /**
@@ -154,11 +165,11 @@ export function createBackfillActivities(deps: BackfillDeps) {
       const atEnd = page.ticket_events.filter((e) => e.timestamp === nextStart).map((e) => e.id);
       const nextSeen = nextStart === cursor.startTime ? [...new Set([...cursor.seenEventIds, ...atEnd])] : atEnd;
       if (!page.end_of_stream && events === 0 && nextStart <= cursor.startTime) nextStart = cursor.startTime + 1; // never stall
+      let reportPage: string | undefined;
       if (rows.length > 0) {
-        const { pagesDir } = reportPaths(input.reportDir, input.backfillId, 'jsonl');
-        await mkdir(pagesDir, { recursive: true, mode: 0o700 });
-        const name = `${String(cursor.startTime).padStart(12, '0')}-${String(firstEventId ?? 0).padStart(15, '0')}.jsonl`;
-        await writeAtomic(join(pagesDir, name), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        reportPage = `${reportKeys(input.backfillId, 'jsonl').pages}${String(cursor.startTime).padStart(12, '0')}-${String(firstEventId ?? 0).padStart(15, '0')}.jsonl`;
+        const body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+        await store('write a report page', () => reportStore.put(reportPage!, body));
       }
       return {
         events,
@@ -169,28 +180,33 @@ export function createBackfillActivities(deps: BackfillDeps) {
         findingTicketIds: input.wantTicketIds ? [...withFindings] : [],
         next: { startTime: nextStart, seenEventIds: nextStart === page.end_time ? nextSeen : [], previousTickets: encodeIds(tickets) },
         endOfStream: page.end_of_stream,
+        ...(reportPage ? { reportPage } : {}),
       };
     },
 
-    /** Merges the page files into one report (JSONL or CSV), each finding once. Safe to repeat. */
-    async backfillFinalizeReport(input: { backfillId: string; reportDir: string; format: ReportFormat }): Promise<{ path: string; rows: number }> {
-      const { pagesDir, final } = reportPaths(input.reportDir, input.backfillId, input.format);
-      await mkdir(input.reportDir, { recursive: true, mode: 0o700 });
-      let files: string[] = [];
-      try {
-        files = (await readdir(pagesDir)).filter((f) => f.endsWith('.jsonl')).sort();
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    /**
+     * Merges the page files into one report (JSONL or CSV), each finding once. Safe to repeat. Fails
+     * loudly when fewer page files are found than the run wrote (a store not shared by all workers).
+     */
+    async backfillFinalizeReport(input: { backfillId: string; format: ReportFormat; expectedPages: number }): Promise<{ path: string; rows: number }> {
+      const keys = reportKeys(input.backfillId, input.format);
+      const files = (await store('list report pages', () => reportStore.list(keys.pages))).filter((f) => f.endsWith('.jsonl'));
+      if (files.length < input.expectedPages) {
+        throw ApplicationFailure.create({
+          type: 'ReportIncomplete',
+          message: `report store holds ${files.length} of the ${input.expectedPages} report pages this run wrote: every worker must use the same BACKFILL_REPORT_STORE (s3://… for more than one host)`,
+          nonRetryable: true,
+        });
       }
-      const keys = new Set<string>();
+      const seen = new Set<string>();
       const out: string[] = input.format === 'csv' ? ['ticket_id,comment_id,last4,brand'] : [];
       for (const file of files) {
-        for (const line of (await readFile(join(pagesDir, file), 'utf8')).split('\n')) {
+        for (const line of (await store('read a report page', () => reportStore.get(file))).split('\n')) {
           if (!line) continue;
           const r = JSON.parse(line) as ReportRow;
           const key = `${r.ticket_id}:${r.comment_id ?? 's'}:${r.at}`;
-          if (keys.has(key)) continue;
-          keys.add(key);
+          if (seen.has(key)) continue;
+          seen.add(key);
           out.push(
             input.format === 'csv'
               ? `${r.ticket_id},${r.comment_id ?? ''},${r.last4},${r.brand}`
@@ -199,80 +215,27 @@ export function createBackfillActivities(deps: BackfillDeps) {
         }
         heartbeat();
       }
-      await writeAtomic(final, out.length > 0 ? out.join('\n') + '\n' : '');
-      return { path: final, rows: keys.size };
+      await store('write the report', () => reportStore.put(keys.final, out.length > 0 ? out.join('\n') + '\n' : ''));
+      return { path: reportStore.locate(keys.final), rows: seen.size };
     },
 
     /**
-     * Claim and auto modes: one request per ticket with findings, through the per-ticket workflow by
-     * signal-with-start (an open request is joined, never doubled). Auto mode waits for each result,
-     * `concurrency` at a time, paced to the run's share of the account's requests per minute.
+     * Tickets whose per-ticket workflow has been closed for a while without telling the run (terminated,
+     * timed out, or failed before its last step): the run counts them as errors instead of waiting.
      */
-    async backfillRequestRedactions(input: {
-      backfillId: string;
-      tickets: number[];
-      mode: 'claim' | 'auto';
-      settings: RedactionSettings;
-      concurrency: number;
-      requestsPerMinute: number;
-    }): Promise<{ requested: number; joined: number; redacted: number[]; denied: number; errors: number }> {
-      const ctx = Context.current();
-      const client = ctx.client;
-      const taskQueue = ctx.info.taskQueue;
-      type Partial = { done: number; requested: number; joined: number; redacted: number[]; denied: number; errors: number };
-      const saved = (ctx.info.heartbeatDetails as Partial | undefined) ?? { done: 0, requested: 0, joined: 0, redacted: [], denied: 0, errors: 0 };
-      const acc: Partial = { ...saved, redacted: [...saved.redacted] };
-      // Zendesk calls a per-ticket request makes: auto ≈ read, comments, redact, verify, notes; claim ≈ read and comments.
-      const callsPerTicket = input.mode === 'auto' ? 8 : 3;
-      const msPerTicket = input.requestsPerMinute > 0 ? (60_000 * callsPerTicket) / input.requestsPerMinute : 0;
-      const beat = setInterval(() => heartbeat(acc), 5_000);
-      try {
-        const size = Math.max(1, input.concurrency);
-        for (let i = acc.done; i < input.tickets.length; i += size) {
-          const chunk = input.tickets.slice(i, i + size);
-          const started = Date.now();
-          await Promise.all(
-            chunk.map(async (ticketId) => {
-              const workflowId = redactionWorkflowId(ticketId);
-              let running = false;
-              try {
-                running = (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
-              } catch (err) {
-                if (!(err instanceof WorkflowNotFoundError)) throw err;
-              }
-              const request: RedactionRequest = { deliveryId: `backfill:${input.backfillId}:${ticketId}`, source: 'backfill' };
-              const handle = await client.workflow.signalWithStart<(i: RedactionWorkflowInput) => Promise<RedactionStatus>, [RedactionRequest]>('redactionWorkflow', {
-                workflowId,
-                taskQueue,
-                args: [{ ticketId, settings: input.settings }],
-                signal: requestSignal,
-                signalArgs: [request],
-              });
-              if (running) {
-                acc.joined++;
-                return;
-              }
-              acc.requested++;
-              if (input.mode !== 'auto') return;
-              try {
-                const result = await client.workflow.getHandle<(i: RedactionWorkflowInput) => Promise<RedactionStatus>>(workflowId, handle.signaledRunId).result();
-                if (result.outcome?.startsWith('redacted')) acc.redacted.push(ticketId);
-                else acc.denied++;
-              } catch {
-                acc.errors++;
-                log.warn('backfill: per-ticket redaction failed', { ticketId });
-              }
-            }),
-          );
-          acc.done = i + chunk.length;
-          heartbeat(acc);
-          const wait = msPerTicket * chunk.length - (Date.now() - started);
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    async backfillFindLostRequests(input: { ticketIds: number[]; closedForSeconds: number }): Promise<number[]> {
+      const { client } = Context.current();
+      const lost: number[] = [];
+      for (const ticketId of input.ticketIds) {
+        try {
+          const d = await client.workflow.getHandle(redactionWorkflowId(ticketId)).describe();
+          if (d.status.name !== 'RUNNING' && d.closeTime && Date.now() - d.closeTime.getTime() > input.closedForSeconds * 1000) lost.push(ticketId);
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          lost.push(ticketId);
         }
-      } finally {
-        clearInterval(beat);
       }
-      return { requested: acc.requested, joined: acc.joined, redacted: acc.redacted, denied: acc.denied, errors: acc.errors };
+      return lost;
     },
 
     /** Auto mode: the run's one child ticket (found by external id) gets a note per batch of redacted tickets. */

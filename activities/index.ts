@@ -3,6 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import { createBackfillActivities } from './backfill';
 import type { ExportAuth } from './backfill-export';
+import type { ReportStore } from './report-store';
 import { createChildTicketActivities } from './child-ticket';
 import { createDetectActivities } from './detect';
 import { createMergeActivities } from './merge';
@@ -25,6 +26,8 @@ export interface ActivityDeps {
   legacyFallback: boolean;
   /** Credentials for the backfill's export endpoint (a plain fetch client). */
   exportAuth: ExportAuth;
+  /** Where backfill report pages go: shared by every worker. */
+  reportStore: ReportStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -35,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createChildTicketActivities({ zendesk, zendeskUrl: deps.zendeskUrl }),
     ...createMergeActivities({ zendesk }),
     ...createSlackActivities({ slack: deps.slack, zendesk, channelId: deps.slackChannelId, zendeskUrl: deps.zendeskUrl }),
-    ...createBackfillActivities({ zendesk, slack: deps.slack, zendeskUrl: deps.zendeskUrl, slackChannelId: deps.slackChannelId, exportAuth: deps.exportAuth }),
+    ...createBackfillActivities({ zendesk, slack: deps.slack, zendeskUrl: deps.zendeskUrl, slackChannelId: deps.slackChannelId, exportAuth: deps.exportAuth, reportStore: deps.reportStore }),
   };
 }
 

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       TEMPORAL_TASK_QUEUE: `bench-backfill-${Date.now()}`,
       PAYLOAD_KEYS: generatePayloadKey('bench'),
       FINGERPRINT_KEY: randomBytes(32).toString('base64'),
-      BACKFILL_REPORT_DIR: mkdtempSync(join(tmpdir(), 'bench-backfill-')),
+      BACKFILL_REPORT_STORE: `file:${mkdtempSync(join(tmpdir(), 'bench-backfill-'))}`,
       LOG_LEVEL: 'info',
     };
     const config = loadConfig(env);

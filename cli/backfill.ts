@@ -2,7 +2,6 @@
  * `redactor backfill start|status|pause|resume|cancel|confirm`: drives the historical backfill
  * workflow. Configured from the environment like the service (Temporal address, payload keys).
  */
-import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { connectTemporal } from '../service/temporal';
@@ -43,7 +42,6 @@ export function backfillOptions(config: Config, run: { mode: BackfillMode; since
   return {
     mode,
     since,
-    reportDir: resolve(config.BACKFILL_REPORT_DIR),
     reportFormat: format ?? config.BACKFILL_REPORT_FORMAT,
     pageSize: config.BACKFILL_PAGE_SIZE,
     pagesPerRun: config.BACKFILL_PAGES_PER_RUN,
@@ -102,7 +100,7 @@ export function describeProgress(p: BackfillProgress): string {
     `tickets scanned: ${p.ticketsScanned}   comments scanned: ${p.commentsScanned}   (${p.ticketsPerSecond} tickets/s)`,
     `tickets with findings: ${p.ticketsWithFindings}   card numbers: ${p.findings}`,
   ];
-  if (p.mode !== 'report') lines.push(`requested: ${p.requested}   joined: ${p.joined}   redacted: ${p.redacted}   denied: ${p.denied}   errors: ${p.errors}`);
+  if (p.mode !== 'report') lines.push(`requested: ${p.requested}   joined: ${p.joined}   redacted: ${p.redacted}   denied: ${p.denied}   errors: ${p.errors}   in flight: ${p.inFlight ?? 0}`);
   if (p.childTicketId !== undefined) lines.push(`documented on child ticket #${p.childTicketId}`);
   if (p.reportPath) lines.push(`report: ${p.reportPath}`);
   if (p.warning) lines.push(`WARNING: ${p.warning}. Run: redactor backfill confirm`);
@@ -178,7 +176,7 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
         }
         throw err;
       }
-      io.stdout.write(`started ${handle.workflowId} (mode ${mode}, since ${new Date(since * 1000).toISOString()}); report under ${options.reportDir}\n`);
+      io.stdout.write(`started ${handle.workflowId} (mode ${mode}, since ${new Date(since * 1000).toISOString()}); report to ${config.BACKFILL_REPORT_STORE}\n`);
       return 0;
     }
 

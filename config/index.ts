@@ -1,6 +1,7 @@
 // The whole service is configured from the environment, validated once at start-up.
 // A bad or missing value stops start-up with one message listing every problem.
 import { z } from 'zod';
+import { parseReportStore } from '../activities/report-location';
 
 const duration = z
   .string()
@@ -61,7 +62,22 @@ export const configSchema = z.object({
   SLACK_ACTIVITY_TIMEOUT: duration.optional(),
 
   // Historical backfill (issue 9)
-  BACKFILL_REPORT_DIR: z.string().min(1).default('.data/reports'),
+  /** `file:<dir>` (one host) or `s3://bucket[/prefix]` (any number of workers); see docs/backfill.md. */
+  BACKFILL_REPORT_STORE: z
+    .string()
+    .default('file:.data/reports')
+    .superRefine((v, ctx) => {
+      const parsed = parseReportStore(v);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    }),
+  /** S3-compatible endpoint (MinIO: http://minio:9000); unset: AWS S3. */
+  BACKFILL_S3_ENDPOINT: httpUrl.optional(),
+  BACKFILL_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Unset: the AWS SDK's default credential chain (environment, instance or task role). */
+  BACKFILL_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  BACKFILL_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (bucket in the path), as MinIO wants; default: on when an endpoint is set. */
+  BACKFILL_S3_FORCE_PATH_STYLE: booleanFlag.optional(),
   BACKFILL_REPORT_FORMAT: z.enum(['jsonl', 'csv']).default('jsonl'),
   /** Events per `incremental/ticket_events` page (Zendesk allows up to 1,000). */
   BACKFILL_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
@@ -111,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (config.SLACK_LEAD_USER_IDS.length === 0 && !config.SLACK_LEAD_USERGROUP_ID) {
       throw new ConfigError(['SLACK_LEAD_USER_IDS or SLACK_LEAD_USERGROUP_ID: name at least one lead who may claim requests']);
     }
+    if (!config.BACKFILL_S3_ACCESS_KEY_ID !== !config.BACKFILL_S3_SECRET_ACCESS_KEY) {
+      throw new ConfigError(['BACKFILL_S3_ACCESS_KEY_ID and BACKFILL_S3_SECRET_ACCESS_KEY: set both or neither']);
+    }
     return config;
   }
   const problems = parsed.error.issues.map((issue) => {
@@ -140,5 +159,21 @@ export function redactionSettings(config: Config) {
           },
         }
       : {}),
+  };
+}
+
+/** The backfill's report store from the configuration (validated above). */
+export function reportStoreSettings(config: Config) {
+  const location = parseReportStore(config.BACKFILL_REPORT_STORE);
+  if (typeof location === 'string') throw new ConfigError([`BACKFILL_REPORT_STORE: ${location}`]);
+  return {
+    location,
+    s3: {
+      endpoint: config.BACKFILL_S3_ENDPOINT,
+      region: config.BACKFILL_S3_REGION,
+      accessKeyId: config.BACKFILL_S3_ACCESS_KEY_ID,
+      secretAccessKey: config.BACKFILL_S3_SECRET_ACCESS_KEY,
+      forcePathStyle: config.BACKFILL_S3_FORCE_PATH_STYLE ?? config.BACKFILL_S3_ENDPOINT !== undefined,
+    },
   };
 }

@@ -5,7 +5,8 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { createActivities, type ActivityDeps } from '../activities';
 import { workerMetricsInterceptor } from '../metrics/worker';
 import type { ZendeskApi } from '../activities/zendesk-api';
-import type { Config } from '../config';
+import { createReportStore } from '../activities/report-store';
+import { reportStoreSettings, type Config } from '../config';
 
 export interface RedactionWorkerOptions {
   connection: NativeConnection;
@@ -37,6 +38,7 @@ export async function createRedactionWorker(opts: RedactionWorkerOptions): Promi
 
 /** The activities' settings, from the validated configuration. */
 export function activitySettings(config: Config): RedactionWorkerOptions['settings'] {
+  const report = reportStoreSettings(config);
   return {
     zendeskUrl: config.ZENDESK_URL,
     slackChannelId: config.SLACK_CHANNEL_ID,
@@ -44,5 +46,6 @@ export function activitySettings(config: Config): RedactionWorkerOptions['settin
     redactionApi: config.ZENDESK_REDACTION_API,
     legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
     exportAuth: { url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS },
+    reportStore: createReportStore(report.location, report.s3),
   };
 }

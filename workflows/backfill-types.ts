@@ -1,5 +1,5 @@
 // What a backfill run carries: a cursor, counters and ticket ids. Never ticket text.
-import type { RedactionSettings } from './types';
+import type { Outcome, RedactionSettings } from './types';
 
 export type BackfillMode = 'report' | 'claim' | 'auto';
 export type BackfillState = 'running' | 'paused' | 'awaiting_confirmation' | 'cancelled' | 'completed';
@@ -22,6 +22,8 @@ export interface BackfillCounters {
   commentsScanned: number;
   /** Card numbers found (references written to the report). */
   findings: number;
+  /** Pages that wrote a report file: the final merge must find this many. */
+  reportPages: number;
   ticketsWithFindings: number;
   /** Per-ticket redaction requests sent (claim and auto modes). */
   requested: number;
@@ -37,8 +39,6 @@ export interface BackfillOptions {
   mode: BackfillMode;
   /** Unix seconds: where the walk starts. */
   since: number;
-  /** Absolute directory the worker writes reports to. */
-  reportDir: string;
   reportFormat: ReportFormat;
   /** Events per export page (≤ 1000). */
   pageSize: number;
@@ -48,7 +48,7 @@ export interface BackfillOptions {
   incrementalPerMinute: number;
   /** This run's share of the account's requests per minute, for the per-ticket redactions. */
   requestsPerMinute: number;
-  /** Per-ticket redactions in flight at once (auto mode). */
+  /** Per-ticket redactions in flight at once (auto mode): the sliding window. */
   concurrency: number;
   /** Claim mode: Slack messages allowed before the run asks for confirmation. */
   claimMessageLimit: number;
@@ -72,6 +72,19 @@ export interface BackfillCarry {
   reportPath?: string;
   /** When the last export page was asked for (pacing survives continue-as-new). */
   lastPageAt?: number;
+  /** Auto mode: tickets whose per-ticket workflow runs and has not yet said how it ended. */
+  inFlight?: number[];
+  /** Tickets of the current page not yet requested. */
+  queue?: number[];
+  /** When the last per-ticket request was started (pacing). */
+  lastRequestAt?: number;
+}
+
+/** What a per-ticket workflow tells the run that started it. */
+export interface BackfillTicketDone {
+  ticketId: number;
+  /** Undefined when the request failed or was lost without an outcome. */
+  outcome?: Outcome;
 }
 
 export interface BackfillInput {
@@ -90,6 +103,8 @@ export interface BackfillProgress extends BackfillCounters {
   /** Estimated seconds left, from how fast the cursor moves; null until it can be told. */
   etaSeconds: number | null;
   warning?: string;
+  /** Per-ticket requests running now (auto mode). */
+  inFlight: number;
   claimMessageLimit: number;
   childTicketId?: number;
   reportPath?: string;
@@ -101,7 +116,7 @@ export interface BackfillResult extends BackfillProgress {
 }
 
 export function emptyCounters(): BackfillCounters {
-  return { pages: 0, events: 0, ticketsScanned: 0, commentsScanned: 0, findings: 0, ticketsWithFindings: 0, requested: 0, joined: 0, redacted: 0, denied: 0, errors: 0 };
+  return { pages: 0, events: 0, ticketsScanned: 0, commentsScanned: 0, findings: 0, reportPages: 0, ticketsWithFindings: 0, requested: 0, joined: 0, redacted: 0, denied: 0, errors: 0 };
 }
 
 export const BACKFILL_WORKFLOW_PREFIX = 'backfill-';

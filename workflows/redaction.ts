@@ -8,6 +8,8 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -17,6 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { RedactionActivities, RedactionReport, SlackPost, Verification } from '../activities';
 import { activityOptions } from './activity-options';
+import { backfillTicketDoneSignal } from './backfill-messages';
 import { claimSignal, claimUpdate, mergeDecisionUpdate, requestSignal, statusQuery } from './messages';
 import { planRun } from './run-plan';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
@@ -164,10 +167,12 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     if (!(err instanceof ActivityFailure) && !(err instanceof RequestFailed)) throw err;
     const failed = err instanceof RequestFailed ? err : new RequestFailed('redaction_failed', `${STEP_LABELS[status.stage] ?? 'a step'} failed: ${failureText(err)}`);
     await failVisibly(failed);
+    await tellBackfill(requests, { ...status });
     // Requests acknowledged meanwhile get their own cycle instead of being dropped with this run.
     await carryPending();
     throw ApplicationFailure.create({ type: failed.outcome === 'verification_failed' ? 'VerificationFailed' : 'RedactionFailed', message: failed.detail, nonRetryable: true });
   }
+  await tellBackfill(requests, result);
   await carryPending();
   return result;
 
@@ -484,6 +489,25 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       ...(failure ? { failure: `Redaction failed: ${failure}.` } : {}),
     };
   }
+}
+
+// --- backfill hand-back -------------------------------------------------------
+
+/**
+ * A request from a backfill run that waits for it (auto mode: workflows/backfill.ts) tells the run
+ * how it ended. By workflow id only, so it reaches the run's latest continue-as-new; a run already
+ * finished is no error for this request.
+ */
+async function tellBackfill(requests: RedactionRequest[], result: RedactionStatus): Promise<RedactionStatus> {
+  for (const backfillId of unique(requests.flatMap((r) => (r.backfillId ? [r.backfillId] : [])))) {
+    try {
+      await getExternalWorkflowHandle(backfillId).signal(backfillTicketDoneSignal, { ticketId: result.ticketId, outcome: result.outcome });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('backfill run not signalled (it has ended)', { backfillId, ticketId: result.ticketId });
+    }
+  }
+  return result;
 }
 
 // --- pure helpers (deterministic, no I/O) -----------------------------------

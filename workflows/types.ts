@@ -15,7 +15,7 @@ export interface RedactionRequest {
   commentId?: number;
   /** File names the agent named (already masked of card digits by the caller). */
   attachmentNames?: string[];
-  /** Workflow id of the backfill run that asked, for backfill requests. */
+  /** The backfill run that waits for this request's outcome (it is signalled when the request ends). */
   backfillId?: string;
 }
 

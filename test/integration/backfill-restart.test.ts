@@ -23,6 +23,7 @@ beforeAll(async () => {
     PAYLOAD_KEYS: h.config.PAYLOAD_KEYS,
     FINGERPRINT_KEY: h.config.FINGERPRINT_KEY,
     CODEC_AUTH_TOKEN: h.config.CODEC_AUTH_TOKEN,
+    BACKFILL_REPORT_STORE: `file:${reportDir}`,
     LOG_LEVEL: 'info', // worker-child waits for the "worker started" line
   };
   worker = workerChild(env);
@@ -38,7 +39,6 @@ test('SIGKILL mid-run: resumes from the cursor, no report row missing and none t
   const options = backfillOptions(h.config, {
     mode: 'report',
     since: Math.floor((END - 91 * 86400_000) / 1000),
-    reportDir,
     pageSize: 100,
     pagesPerRun: 7,
     incrementalPerMinute: 0,

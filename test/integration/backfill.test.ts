@@ -29,7 +29,7 @@ const END = Date.now() - 2 * 3600_000;
 const SINCE = Math.floor((END - 91 * 86400_000) / 1000);
 
 beforeAll(async () => {
-  h = await startHarness({ worker: false });
+  h = await startHarness({ worker: false, env: { BACKFILL_REPORT_STORE: `file:${reportDir}` } });
   worker = await createRedactionWorker({
     connection: h.nativeConnection,
     taskQueue: h.taskQueue,
@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 function options(mode: BackfillMode, extra: Partial<BackfillOptions> = {}): BackfillOptions {
-  return backfillOptions(h.config, { mode, since: SINCE, reportDir, pageSize: 500, pagesPerRun: 5, incrementalPerMinute: 0, requestsPerMinute: 2_500, concurrency: 8, ...extra });
+  return backfillOptions(h.config, { mode, since: SINCE, pageSize: 500, pagesPerRun: 5, incrementalPerMinute: 0, requestsPerMinute: 2_500, concurrency: 8, ...extra });
 }
 
 function readReport(path: string): { ticket_id: number; comment_id: number | null; last4: string; brand: string }[] {
@@ -179,6 +179,33 @@ test('cancel: stops early and finalises the report written so far', async () => 
   expect(rows.every((r) => all.has(key(r)))).toBe(true);
 });
 
+test('auto mode: pause and cancel act between per-ticket requests, not after a page of redactions', async () => {
+  const seeded = await h.zendesk.control.seedTickets(300, { seed: 19, cardRate: 0.1, endTime: END });
+  const cardTickets = new Set(seeded.cards.map((c) => c.ticketId)).size;
+  expect(cardTickets).toBeGreaterThan(15);
+  // Slow redactions: each per-ticket workflow takes a second or more; two run at once.
+  await h.zendesk.control.addFault({ match: { method: 'PUT', path: 'comment_redactions' }, times: 1_000, response: { delayMs: 1_000 } });
+  const handle = await startBackfill(h.client, h.taskQueue, options('auto', { pageSize: 1000, concurrency: 2, summaryBatchSize: 100 }), `auto-pause-${Date.now()}`);
+  await waitFor(handle, (p) => p.requested >= 2, '2 requests');
+  await handle.signal(pauseBackfillSignal);
+  const paused = await waitFor(handle, (p) => p.state === 'paused', 'paused');
+  // One page holds every card ticket: the pause came in the middle of its requests.
+  expect(paused.ticketsWithFindings).toBe(cardTickets);
+  expect(paused.requested).toBeLessThan(cardTickets);
+  // Those in flight finish and are counted while paused; no new one starts.
+  const settled = await waitFor(handle, (p) => p.inFlight === 0, 'in-flight requests settled while paused');
+  expect(settled.requested).toBe(paused.requested);
+  expect(settled.redacted).toBe(settled.requested);
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect((await progress(handle)).requested).toBe(paused.requested);
+  await handle.signal(cancelBackfillSignal);
+  const result = await handle.result();
+  expect(result.state).toBe('cancelled');
+  expect(result.requested).toBe(paused.requested);
+  expect(result.redacted + result.denied + result.errors).toBe(result.requested);
+  expect(readReport(result.reportPath!).map(key).sort()).toEqual(seeded.cards.map(key).sort()); // the page was read whole
+});
+
 test('a 429 storm on the export endpoint is waited out through Retry-After', async () => {
   const seeded = await h.zendesk.control.seedTickets(300, { seed: 9, cardRate: 0.05, endTime: END });
   await h.zendesk.control.addFault({ match: { method: 'GET', path: 'incremental/ticket_events' }, times: 4, response: { status: 429, headers: { 'Retry-After': '1' } } });
@@ -285,7 +312,7 @@ function capture() {
 async function cli(argv: string[], overrides: Partial<Config> = {}) {
   const out = capture();
   const err = capture();
-  const config = { ...h.config, BACKFILL_REPORT_DIR: reportDir, BACKFILL_INCREMENTAL_PER_MINUTE: 0, BACKFILL_PAGE_SIZE: 500, ...overrides };
+  const config = { ...h.config, BACKFILL_INCREMENTAL_PER_MINUTE: 0, BACKFILL_PAGE_SIZE: 500, ...overrides };
   const code = await backfillMain(argv, { stdout: out.stream, stderr: err.stream, client: h.client, config, watchIntervalMs: 100 });
   return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactionSettings } from '../../config';
+import { ConfigError, loadConfig, redactionSettings, reportStoreSettings } from '../../config';
 
 const valid = {
   ZENDESK_URL: 'https://acme.zendesk.com/api/v2/',
@@ -100,4 +100,30 @@ test('someone must be allowed to claim', () => {
   expect(problemsOf(noLeads)).toEqual([expect.stringMatching(/^SLACK_LEAD_USER_IDS or SLACK_LEAD_USERGROUP_ID/)]);
   expect(loadConfig({ ...noLeads, SLACK_LEAD_USERGROUP_ID: 'S0LEADS' }).SLACK_LEAD_USERGROUP_ID).toBe('S0LEADS');
   expect(problemsOf({ ...noLeads, SLACK_LEAD_USERGROUP_ID: 'leads' })).toEqual([expect.stringMatching(/^SLACK_LEAD_USERGROUP_ID: .*S0123ABCD/)]);
+});
+
+test('the backfill report store: a directory for one host, s3:// with endpoint and keys for several workers', () => {
+  expect(reportStoreSettings(loadConfig(valid)).location).toEqual({ kind: 'file', dir: '.data/reports' });
+  const s3 = reportStoreSettings(
+    loadConfig({
+      ...valid,
+      BACKFILL_REPORT_STORE: 's3://pan-reports/backfill/',
+      BACKFILL_S3_ENDPOINT: 'http://minio:9000',
+      BACKFILL_S3_ACCESS_KEY_ID: 'pan',
+      BACKFILL_S3_SECRET_ACCESS_KEY: 'pan-secret',
+    }),
+  );
+  expect(s3.location).toEqual({ kind: 's3', bucket: 'pan-reports', prefix: 'backfill' });
+  expect(s3.s3).toMatchObject({ endpoint: 'http://minio:9000', region: 'us-east-1', forcePathStyle: true });
+  // AWS S3 itself: virtual-hosted URLs and the SDK's own credential chain.
+  expect(reportStoreSettings(loadConfig({ ...valid, BACKFILL_REPORT_STORE: 's3://pan-reports' })).s3).toMatchObject({ forcePathStyle: false, accessKeyId: undefined });
+});
+
+test('a bad report store is refused with the reason; S3 keys come in pairs', () => {
+  expect(problemsOf({ ...valid, BACKFILL_REPORT_STORE: '/var/reports' })).toEqual(['BACKFILL_REPORT_STORE: expected file:<directory> or s3://bucket[/prefix]']);
+  expect(problemsOf({ ...valid, BACKFILL_REPORT_STORE: 's3://No_Such' })[0]).toMatch(/^BACKFILL_REPORT_STORE: s3:\/\/ needs a valid bucket name/);
+  expect(problemsOf({ ...valid, BACKFILL_REPORT_STORE: 'file:' })[0]).toMatch(/^BACKFILL_REPORT_STORE: file: needs a directory/);
+  expect(problemsOf({ ...valid, BACKFILL_S3_ENDPOINT: 'minio:9000' })[0]).toMatch(/^BACKFILL_S3_ENDPOINT: /);
+  const pair = problemsOf({ ...valid, BACKFILL_S3_ACCESS_KEY_ID: 'pan' });
+  expect(pair).toEqual(['BACKFILL_S3_ACCESS_KEY_ID and BACKFILL_S3_SECRET_ACCESS_KEY: set both or neither']);
 });

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parseReportStore } from '../../activities/report-location';
 import { configSchema } from '../../config';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -11,7 +12,7 @@ const ROOT = join(__dirname, '..', '..');
 const file = join(ROOT, 'docker-compose.yml');
 type Service = { image?: string; build?: string; command?: unknown; environment?: Record<string, string>; depends_on?: Record<string, unknown> | string[] };
 const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, Service> };
-const required = ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'ZENDESK_WEBHOOK_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_CHANNEL_ID', 'PAYLOAD_KEYS', 'FINGERPRINT_KEY', 'CODEC_AUTH_TOKEN'];
+const required = ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'ZENDESK_WEBHOOK_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_CHANNEL_ID', 'PAYLOAD_KEYS', 'FINGERPRINT_KEY', 'CODEC_AUTH_TOKEN', 'MINIO_ROOT_PASSWORD'];
 
 test('runs PostgreSQL, Temporal, its UI, and our worker and service built from the Dockerfile', () => {
   const s = compose.services;
@@ -22,6 +23,7 @@ test('runs PostgreSQL, Temporal, its UI, and our worker and service built from t
   expect(s.service?.build).toBe('.');
   expect(s.worker?.command).toEqual(['npm', 'run', 'worker']);
   expect(s.service?.command).toEqual(['npm', 'run', 'service']);
+  expect(s.minio?.image).toMatch(/^minio\/minio:/);
   for (const [name, service] of Object.entries(s)) {
     const deps = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
     for (const dep of deps) expect({ name, dep, exists: dep in s }).toEqual({ name, dep, exists: true });
@@ -50,4 +52,13 @@ const dockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8
   const missing = spawnSync('docker-compose', ['-f', file, 'config', '-q'], { encoding: 'utf8', env: clean });
   expect(missing.status).not.toBe(0);
   expect(missing.stderr).toContain('set ');
+});
+
+test('every worker replica shares one S3 report store (MinIO), whose bucket is created before use', () => {
+  const env = compose.services.worker!.environment!;
+  const store = parseReportStore(env.BACKFILL_REPORT_STORE!);
+  expect(store).toMatchObject({ kind: 's3' });
+  expect(env.BACKFILL_S3_ENDPOINT).toBe('http://minio:9000');
+  expect(JSON.stringify(compose.services['minio-setup']?.command)).toContain(`mc mb --ignore-existing store/${(store as { bucket: string }).bucket}`);
+  expect(Object.keys(compose.services.worker!.depends_on ?? {})).toContain('minio');
 });
