@@ -209,7 +209,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       post = await postClaimCard(status.childTicketId!);
       await waitForClaim();
       claimsOpen = false;
-      await report('card claimed', () => slack.updateSlackCard({ post: post!, card: cardView('claimed') }));
+      if (post) await report('card claimed', () => slack.updateSlackCard({ post: post!, card: cardView('claimed') }));
     } else {
       claim = { slackUserId: 'automatic', source: 'cli' };
       status.claimedBy = 'automatic';
