@@ -115,6 +115,27 @@ test('observation 3: an agent note "Do NOT merge into #N" never merges; the lead
   expect(await childNotes(ticketId)).toContain(`<@${LEAD}> decided not to merge`);
 });
 
+test('an unclear merge note in claim mode: the lead clicks "Merge into #N" and the tickets are merged after verification', async () => {
+  const target = await h.zendesk.control.seedTicket({ subject: 'Original', status: 'open', comments: [{ body: 'first contact' }] });
+  const { ticketId } = await seed([{ body: `should we merge into #${target.ticket.id}?`, public: false, author_id: AGENT_USER_ID }]);
+  const handle = await h.request(ticketId, {});
+  const ts = await claimViaHttp(ticketId);
+  const question = await eventually(async () => (await h.slack.control.message(CHANNEL, ts)).replies.find((r) => JSON.stringify(r.blocks ?? []).includes('merge_decision_merge')), 30_000, 'merge question');
+  // A non-lead cannot decide.
+  await h.slack.control.click({ channel: CHANNEL, ts: question.ts, actionId: 'merge_decision_merge', userId: 'U0AGENT1', url: `${svc.url}/slack/interactions` }).catch(() => undefined);
+  await h.slack.control.click({ channel: CHANNEL, ts: question.ts, actionId: 'merge_decision_merge', userId: LEAD, url: `${svc.url}/slack/interactions` });
+  await svc.app.pendingWork();
+  const result = await handle.result();
+  expect(result.outcome).toBe('redacted_and_merged');
+  expect(result.mergeDecision).toEqual({ merge: true, by: LEAD });
+  expect(result.mergeTarget).toBe(target.ticket.id);
+  const calls = await h.zendesk.control.calls();
+  const mergeAt = calls.findIndex((c) => c.path === `/api/v2/tickets/${target.ticket.id}/merge.json`);
+  const lastRedaction = calls.map((c) => c.path).lastIndexOf(`/api/v2/comment_redactions/${(await h.zendesk.control.getTicket(ticketId)).comments[0]!.id}.json`);
+  expect(mergeAt).toBeGreaterThan(lastRedaction);
+  expect(await childNotes(ticketId)).toContain(`decided by <@${LEAD}>`);
+});
+
 test('observation 3, automatic mode: an unclear merge note is not merged, and the child ticket says so', async () => {
   const other = await h.zendesk.control.seedTicket({ subject: 'Other', status: 'open', comments: [{ body: 'hello' }] });
   const { ticketId } = await seed([{ body: `should we merge into #${other.ticket.id}?`, public: false, author_id: AGENT_USER_ID }]);
