@@ -3,7 +3,7 @@ import { cardDigits, findCardNumbers, type CardFinding } from '../detection';
 import { fingerprintCard } from '../security/fingerprint';
 import { maskCardNumbers } from '../security/mask';
 import type { AttachmentRef, CardFindingRef, Detection } from '../workflows/types';
-import { mentionsLast4Only, mergeTargetOf } from './merge-instruction';
+import { mentionsLast4Only, pickMergeInstruction, type RoleOf } from './merge-instruction';
 
 export interface AttachmentLike {
   id: number;
@@ -14,6 +14,7 @@ export interface AttachmentLike {
 
 export interface CommentLike {
   id: number;
+  author_id?: number | null;
   body?: string | null;
   html_body?: string | null;
   plain_body?: string | null;
@@ -63,7 +64,8 @@ export function isLiveAttachment(a: AttachmentLike): boolean {
 export function scanTicket(
   ticket: TicketLike,
   comments: CommentLike[],
-  options: { fingerprintKey: string; attachmentNames: string[] },
+  // roleOf: Zendesk role of each comment author. Until the caller looks roles up, every author counts as an agent.
+  options: { fingerprintKey: string; attachmentNames: string[]; roleOf?: RoleOf },
 ): Detection {
   const findings: CardFindingRef[] = [];
   const attachments: AttachmentRef[] = [];
@@ -93,13 +95,13 @@ export function scanTicket(
       }
     }
   }
-  const notes = comments.filter((c) => !c.public).map((c) => c.plain_body ?? c.body ?? '');
+  const merge = pickMergeInstruction(comments, ticket.id, options.roleOf ?? ((): string => 'agent'));
   return {
     findings,
     attachments,
     unmatchedAttachmentNames: options.attachmentNames.filter((n) => !matchedNames.has(normaliseName(n))).map(maskCardNumbers),
     last4Only: findings.length === 0 && last4Only,
-    mergeTarget: mergeTargetOf(notes),
+    mergeTarget: merge.kind === 'merge' ? merge.target : undefined,
     ticketStatus: ticket.status,
   };
 }

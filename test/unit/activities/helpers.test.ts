@@ -1,5 +1,5 @@
 import { blockOut, normaliseSpans, wrapRedactions } from '../../../activities/html-redact';
-import { mentionsLast4Only, mergeTargetOf } from '../../../activities/merge-instruction';
+import { mentionsLast4Only } from '../../../activities/merge-instruction';
 import { renderCard } from '../../../activities/slack-card';
 import { durationMs } from '../../../workflows/redaction';
 
@@ -17,19 +17,6 @@ describe('wrapRedactions', () => {
   });
   test('blockOut replaces each character with a block glyph', () => {
     expect(blockOut('pay 1234 now', [{ start: 4, end: 8 }])).toBe('pay ▇▇▇▇ now');
-  });
-});
-
-describe('merge instructions in internal notes', () => {
-  test.each([
-    ['merge into #123', 123],
-    ['Please merge this ticket into ticket #4567.', 4567],
-    ['merge to 89', 89],
-    ['MERGE INTO 12', 12],
-  ])('%s', (note, target) => expect(mergeTargetOf([note])).toBe(target));
-  test('the latest note wins; unrelated notes do not count', () => {
-    expect(mergeTargetOf(['merge into #1', 'we merged the PR', 'merge into #2'])).toBe(2);
-    expect(mergeTargetOf(['emerge into 5 days', 'no merge needed'])).toBeUndefined();
   });
 });
 
