@@ -50,6 +50,7 @@ export function toRef(key: string, commentId: number | null, text: string, findi
     brand: finding.brand,
     fingerprint: fingerprintCard(key, cardDigits(text, finding)),
     withCvv: finding.cvv !== undefined,
+    ...(finding.redactable === false ? { redactable: false as const } : {}),
   };
 }
 
