@@ -167,3 +167,19 @@ export function verifySubject(subject: string | null | undefined, options: { fin
   if (!subject) return [];
   return refs('subject', subject, false, options.fingerprintKey, targetableFingerprints(options.fingerprintKey, subject, false));
 }
+
+export interface TicketLeftoverRef extends LeftoverRef {
+  /** The comment, or null for the subject. */
+  commentId: number | null;
+}
+
+/** Everything left on a ticket as re-read from Zendesk: its subject and every comment. */
+export function verifyTicket(
+  ticket: { subject?: string | null },
+  comments: ReadonlyArray<CommentFields & { id: number }>,
+  options: { fingerprintKey: string },
+): TicketLeftoverRef[] {
+  const out: TicketLeftoverRef[] = verifySubject(ticket.subject, options).map((r) => ({ ...r, commentId: null }));
+  for (const c of comments) out.push(...verifyComment(c, options).map((r) => ({ ...r, commentId: c.id })));
+  return out;
+}

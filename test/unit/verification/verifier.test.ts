@@ -1,6 +1,6 @@
 import { findCardNumbers } from '../../../detection';
 import { fingerprintCard } from '../../../security/fingerprint';
-import { cardRunsIn, verifyComment, verifySubject } from '../../../verification';
+import { cardRunsIn, verifyComment, verifySubject, verifyTicket } from '../../../verification';
 import { AMEX, MASTERCARD, VISA, spaced } from '../../helpers/cards';
 
 const KEY = 'k'.repeat(32);
@@ -129,4 +129,19 @@ describe('catches what the detector misses', () => {
     expect(findCardNumbers(html, { html: true })).toEqual([]);
     expect(verifyComment({ html_body: html }, opts)).toMatchObject([{ field: 'html_body', last4: '1111', targetable: false }]);
   });
+});
+
+test('verifyTicket: subject and every comment, each reference naming its comment', () => {
+  const refs = verifyTicket(
+    { subject: `card ${VISA}` },
+    [
+      { id: 7, html_body: '<p>clean</p>', plain_body: 'clean' },
+      { id: 8, html_body: `<p title="${MASTERCARD}">x</p>`, plain_body: 'x' },
+    ],
+    opts,
+  );
+  expect(refs.map((r) => [r.commentId, r.field, r.last4, r.targetable])).toEqual([
+    [null, 'subject', '1111', true],
+    [8, 'html_body', '4444', true],
+  ]);
 });
