@@ -23,6 +23,10 @@ const HEDGE =
 // Someone else's wish reported by the agent: "customer asked to merge into #5".
 const ATTRIBUTED =
   /\b(?:customer|cust|requester|requestor|end[-\s]?user|client|caller|user|they|he|she)\s+(?:wrote|writes|said|says|asked|asks|wants|wanted|requested|requests|would\s+like|would\s+prefer|prefers)\b/i;
+// "… Actually, don't.", "scratch that", "nvm": the note takes the request back, in any sentence.
+const REVOKED =
+  /\b(?:actually|wait|scratch\s+that|ignore\s+(?:that|this|my\s+last)|never\s*mind|nvm|cancel(?:led)?|on\s+second\s+thought|hold\s+on|disregard)\b/i;
+const BARE_NEGATION = /^\W*(?:no|nope|don['’]?t|do\s+not|not\s+yet|never|not)\W*$/i;
 // "merge #50 into this one": the other ticket would be merged into ours.
 const OTHER_INTO = /\b(?:merge|merging|mrg)\s+(?:ticket\s*|tkt\s*)?#?\s?(\d{1,12})\s+(?:in)?to\b/i;
 
@@ -98,6 +102,9 @@ export function parseMergeInstruction(note: string, ticketId: number): MergeInst
     return NONE;
   }
   const candidates = others(ticketRefs(text));
+  if (REVOKED.test(text) || sentences(text).some((s) => BARE_NEGATION.test(s))) {
+    return unclear('the note takes the merge request back or doubts it', candidates);
+  }
   for (const s of sentences(text).filter(mentionsMerge)) {
     if (DNM.test(s) || NEGATION.test(s)) return unclear('the note says not to merge', candidates);
     if (s.includes('?') || QUESTION_START.test(s)) return unclear('the note asks about a merge instead of asking for one', candidates);

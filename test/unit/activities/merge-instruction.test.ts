@@ -40,6 +40,13 @@ const TABLE: Array<[string, number | 'unclear' | 'none']> = [
   ['not a dupe of #45', 'unclear'],
   ['no need to merge into #5', 'unclear'],
   ["we won't merge with #5", 'unclear'],
+  ['merge into #5: no', 'unclear'],
+  ["Merge into #5. Actually, don't.", 'unclear'],
+  ['merge into #5. No.', 'unclear'],
+  ['merge into #5 — scratch that, different customer', 'unclear'],
+  ['merge w/ #5 nvm', 'unclear'],
+  ['merge into #5. Do not reply to the customer.', 5],
+  ['merge into #5. Refund sent, customer informed.', 5],
   // Questions and hedges.
   ['should we merge into #5?', 'unclear'],
   ['merge into #5?', 'unclear'],
