@@ -36,9 +36,9 @@ const ROLE_TTL_MS = 10 * 60_000;
 export function createDetectActivities({ zendesk, fingerprintKey }: ScanDeps) {
   // Roles of note authors, cached: only notes by agents and admins can ask for a merge.
   const roles = new Map<number, { role: string; at: number }>();
-  async function rolesOf(comments: { public: boolean; author_id?: number }[]): Promise<(id: number) => string | undefined> {
+  async function rolesOf(comments: { public: boolean; author_id?: number | null }[]): Promise<(id: number) => string | undefined> {
     const now = Date.now();
-    const wanted = [...new Set(comments.filter((c) => !c.public && c.author_id !== undefined).map((c) => c.author_id!))];
+    const wanted = [...new Set(comments.flatMap((c) => (!c.public && typeof c.author_id === 'number' ? [c.author_id] : [])))];
     const missing = wanted.filter((id) => (roles.get(id)?.at ?? 0) + ROLE_TTL_MS < now);
     if (missing.length > 0) {
       try {

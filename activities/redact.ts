@@ -13,6 +13,8 @@ export interface RedactionReport {
   redacted: CardFindingRef[];
   alreadyGone: CardFindingRef[];
   attachmentsRedacted: AttachmentRef[];
+  /** Still present but out of comment_redactions' reach (HTML comments, <style>, <script>): residuals. */
+  unredactable?: CardFindingRef[];
 }
 
 export interface RedactDeps {
@@ -31,12 +33,14 @@ export function createRedactActivities(deps: RedactDeps) {
     const { text, html } = commentText(comment);
     const wantedPrints = new Set(wanted.map((f) => f.fingerprint));
     const current = findingsIn(text, html).map((f) => ({ raw: f, ref: toRef(fingerprintKey, comment.id, text, f) }));
-    const targets = current.filter((c) => wantedPrints.has(c.ref.fingerprint));
-    const present = new Set(targets.map((t) => t.ref.fingerprint));
+    const matching = current.filter((c) => wantedPrints.has(c.ref.fingerprint));
+    const present = new Set(matching.map((t) => t.ref.fingerprint));
     report.alreadyGone.push(...wanted.filter((f) => !present.has(f.fingerprint)));
+    (report.unredactable ??= []).push(...matching.filter((t) => t.raw.redactable === false).map((t) => t.ref));
+    const targets = matching.filter((t) => t.raw.redactable !== false);
     if (targets.length === 0) return;
 
-    const spans: Span[] = targets.map((t) => ({ start: t.ref.start, end: t.ref.end }));
+    const spans: Span[] = targets.map((t) => ({ start: t.ref.start, end: t.ref.end, element: t.raw.element }));
     let useLegacy = deps.redactionApi === 'legacy' || !html;
     if (!useLegacy) {
       try {
@@ -66,7 +70,7 @@ export function createRedactActivities(deps: RedactDeps) {
     async redactFindings(input: { ticketId: number; findings: CardFindingRef[]; attachments: AttachmentRef[] }): Promise<RedactionReport> {
       const { ticketId } = input;
       return zendeskCall(`redact ticket ${ticketId}`, async () => {
-        const report: RedactionReport = { redacted: [], alreadyGone: [], attachmentsRedacted: [] };
+        const report: RedactionReport = { redacted: [], alreadyGone: [], attachmentsRedacted: [], unredactable: [] };
         const { ticket, comments } = await readTicket(zendesk, ticketId);
         const closed = ticket.status === 'closed';
 

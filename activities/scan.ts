@@ -3,7 +3,7 @@ import { cardDigits, findCardNumbers, type CardFinding } from '../detection';
 import { fingerprintCard } from '../security/fingerprint';
 import { maskCardNumbers } from '../security/mask';
 import type { AttachmentRef, CardFindingRef, Detection } from '../workflows/types';
-import { mentionsLast4Only, pickMergeInstruction } from './merge-instruction';
+import { mentionsLast4Only, pickMergeInstruction, type RoleOf } from './merge-instruction';
 
 export interface AttachmentLike {
   id: number;
@@ -14,11 +14,11 @@ export interface AttachmentLike {
 
 export interface CommentLike {
   id: number;
+  author_id?: number | null;
   body?: string | null;
   html_body?: string | null;
   plain_body?: string | null;
   public: boolean;
-  author_id?: number;
   attachments?: AttachmentLike[] | null;
 }
 
@@ -50,6 +50,7 @@ export function toRef(key: string, commentId: number | null, text: string, findi
     brand: finding.brand,
     fingerprint: fingerprintCard(key, cardDigits(text, finding)),
     withCvv: finding.cvv !== undefined,
+    ...(finding.redactable === false ? { redactable: false as const } : {}),
   };
 }
 
@@ -64,7 +65,8 @@ export function isLiveAttachment(a: AttachmentLike): boolean {
 export function scanTicket(
   ticket: TicketLike,
   comments: CommentLike[],
-  options: { fingerprintKey: string; attachmentNames: string[]; roleOf?: (userId: number) => string | undefined },
+  // roleOf: Zendesk role of each comment author; only internal notes by agents and admins count.
+  options: { fingerprintKey: string; attachmentNames: string[]; roleOf?: RoleOf },
 ): Detection {
   const findings: CardFindingRef[] = [];
   const attachments: AttachmentRef[] = [];
@@ -94,15 +96,18 @@ export function scanTicket(
       }
     }
   }
-  const notes = comments
-    .filter((c) => !c.public)
-    .map((c) => ({ id: c.id, public: c.public, authorId: c.author_id ?? 0, text: c.plain_body ?? c.body ?? '' }));
+  const merge = pickMergeInstruction(comments, ticket.id, options.roleOf ?? ((): undefined => undefined));
   return {
     findings,
     attachments,
     unmatchedAttachmentNames: options.attachmentNames.filter((n) => !matchedNames.has(normaliseName(n))).map(maskCardNumbers),
     last4Only: findings.length === 0 && last4Only,
-    mergeInstruction: pickMergeInstruction(notes, options.roleOf ?? (() => undefined), ticket.id),
+    mergeInstruction:
+      merge.kind === 'merge'
+        ? { kind: 'merge', target: merge.target, commentId: merge.commentId! }
+        : merge.kind === 'unclear'
+          ? { kind: 'unclear', reason: merge.reason, candidates: merge.candidates, commentId: merge.commentId! }
+          : undefined,
     ticketStatus: ticket.status,
   };
 }

@@ -16,6 +16,12 @@ export interface CardFinding {
   brand: Brand;
   /** A card verification code written right after the PAN (sensitive authentication data). */
   cvv?: { start: number; end: number };
+  /** HTML: where the number sits when it is not in the text (an attribute value, a comment, <style>/<script>). */
+  in?: 'attribute' | 'comment' | 'style' | 'script';
+  /** HTML: the element whose attribute holds the number; Zendesk removes it with a bare `redact` attribute. */
+  element?: { start: number; end: number };
+  /** False when Zendesk's comment_redactions cannot remove it (HTML comments, <style>, <script>): a residual. */
+  redactable?: false;
 }
 
 export interface DetectOptions {
@@ -39,6 +45,80 @@ const URL_LOOKBACK = 2048;
 // Every PAN layout we accept contains a group of ≥4 digits, so the scan only stops at 4-digit runs
 // and walks back for shorter leading groups. Much faster than stopping at every digit.
 const CANDIDATE = new RegExp(`${DIGIT_CLASS}{4,}`, 'g');
+
+// 6–9 pairs of digits with one repeated separator, optionally a last single digit; nothing digit-like around.
+const PAIRS = new RegExp(
+  `(?<!${DIGIT_CLASS}|${DIGIT_CLASS}[ .\\-])${DIGIT_CLASS}{2}([ .\\-])${DIGIT_CLASS}{2}(?:\\1${DIGIT_CLASS}{2}){4,7}(?:\\1${DIGIT_CLASS})?` +
+    `(?!${DIGIT_CLASS}|[ .\\-]${DIGIT_CLASS})`,
+  'g',
+);
+
+// Unicode format characters (Cf: zero-width space/joiners, word joiner, BOM, soft hyphen, bidi marks): invisible,
+// so "4111\u200b1111…" reads as one number. They are removed before the scan and offsets mapped back.
+const FORMAT_CHAR = /\p{Cf}/u;
+const FORMAT_CHARS = /\p{Cf}+/gu;
+
+const VOID_ELEMENTS = new Set([
+  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr', 'param',
+]);
+
+interface Tag {
+  name: string;
+  /** Just after the tag's name: where a `redact` attribute goes. */
+  nameEnd: number;
+  /** Just after the tag's '>'. */
+  end: number;
+  selfClosing: boolean;
+  /** Attribute value spans. */
+  values: Array<[number, number]>;
+}
+
+/** Reads the start tag at lt: its name and the spans of its attribute values. */
+export function readTag(text: string, lt: number): Tag {
+  const len = text.length;
+  let p = lt + 1;
+  while (p < len && /[A-Za-z0-9:-]/.test(text[p]!)) p++;
+  const name = text.slice(lt + 1, p).toLowerCase();
+  const nameEnd = p;
+  const values: Array<[number, number]> = [];
+  while (p < len && text.charCodeAt(p) !== 62) {
+    const c = text.charCodeAt(p);
+    if (c === 61 /* = */) {
+      p++;
+      while (p < len && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9 || text.charCodeAt(p) === 10)) p++;
+      const q = text.charCodeAt(p);
+      if (q === 34 || q === 39) {
+        const close = text.indexOf(text[p]!, p + 1);
+        const e = close < 0 ? len : close;
+        values.push([p + 1, e]);
+        p = e + 1;
+      } else {
+        const s0 = p;
+        while (p < len && !/[\s>]/.test(text[p]!)) p++;
+        values.push([s0, p]);
+      }
+    } else p++;
+  }
+  const end = Math.min(len, p + 1);
+  return { name, nameEnd, end, selfClosing: text.charCodeAt(p - 1) === 47, values };
+}
+
+/** End of the element whose start tag is `tag`: after its matching end tag, or the tag itself for void elements. */
+function elementEnd(text: string, tag: Tag): number {
+  if (tag.selfClosing || VOID_ELEMENTS.has(tag.name) || tag.name === '') return tag.end;
+  const re = new RegExp(`<(/?)${tag.name}(?=[\\s/>])`, 'gi');
+  re.lastIndex = tag.end;
+  let depth = 1;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    depth += m[1] ? -1 : 1;
+    if (depth === 0) {
+      const gt = text.indexOf('>', m.index);
+      return gt < 0 ? text.length : gt + 1;
+    }
+  }
+  return tag.end;
+}
 
 // What may follow a PAN before a CVV: an optional expiry (never absorbed), then an optional keyword.
 const D = DIGIT_CLASS;
@@ -122,12 +202,16 @@ class Scanner {
   private htmlCursor = 0;
   /** Position of the first '<' at or after htmlCursor (text.length if none); -1 = unknown. */
   private nextLt = -1;
+  /** Start of the markup markupResume last found a position in. */
+  private markupStart = 0;
   private sepKind = 0;
 
   constructor(
     private readonly text: string,
     private readonly html: boolean,
     private readonly unionPayLuhnExempt: boolean,
+    /** Also look for pair-grouped PANs (off in sub-scans of markup, which the top-level pass covers). */
+    private readonly extra = true,
   ) {}
 
   scan(): CardFinding[] {
@@ -142,6 +226,7 @@ class Scanner {
       if (this.html) {
         const resume = this.markupResume(at);
         if (resume >= 0) {
+          this.scanMarkup(this.markupStart, resume);
           re.lastIndex = resume;
           continue;
         }
@@ -158,7 +243,77 @@ class Scanner {
       floor = this.run.end;
       re.lastIndex = floor;
     }
+    if (this.extra) this.scanPairs();
     return this.findings;
+  }
+
+  /**
+   * HTML: numbers in the markup [lt, end) that a reader does not see: attribute values (the element can be
+   * removed with `redact`), comments and <style>/<script> text (comment_redactions cannot reach them).
+   */
+  private scanMarkup(lt: number, end: number): void {
+    const text = this.text;
+    if (text.startsWith('<!--', lt)) {
+      this.subScan(lt + 4, Math.max(lt + 4, text.endsWith('-->', end) ? end - 3 : end), false, { in: 'comment', redactable: false });
+      return;
+    }
+    if (text.charCodeAt(lt + 1) === 47 /* </ */) return;
+    const tag = readTag(text, lt);
+    for (const [vs, ve] of tag.values) {
+      this.subScan(vs, ve, true, { in: 'attribute', element: { start: lt, end: elementEnd(text, tag) } });
+    }
+    if (tag.name === 'style' || tag.name === 'script') {
+      const close = text.lastIndexOf('</', end);
+      this.subScan(tag.end, close > tag.end ? close : end, false, { in: tag.name, redactable: false });
+    }
+  }
+
+  /** Scans text[from, to) on its own and records its findings with `extra`. */
+  private subScan(from: number, to: number, html: boolean, extra: Partial<CardFinding>): void {
+    if (to - from < 12) return;
+    const sub = new Scanner(this.text.slice(from, to), html, this.unionPayLuhnExempt, false);
+    for (const f of sub.scan()) {
+      if (f.in !== undefined) continue;
+      const moved: CardFinding = { ...f, start: f.start + from, end: f.end + from, ...extra };
+      if (f.cvv) moved.cvv = { start: f.cvv.start + from, end: f.cvv.end + from };
+      this.findings.push(moved);
+    }
+  }
+
+  /**
+   * PANs written in pairs of digits, "41 11 11 11 …": 6–9 pairs (one trailing single digit for odd lengths) with
+   * the same single separator throughout, nothing digit-like around them, and brand + Luhn. Phone numbers in pairs
+   * have 10 digits; two of them in a row are 20.
+   */
+  private scanPairs(): void {
+    const text = this.text;
+    const re = new RegExp(PAIRS.source, 'g');
+    this.htmlCursor = 0;
+    this.nextLt = -1;
+    let m: RegExpExecArray | null;
+    const digits = this.run.digits;
+    while ((m = re.exec(text)) !== null) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (this.html && this.markupResume(start) >= 0) continue;
+      if (end < text.length && isWordChar(text.charCodeAt(end))) continue;
+      if (!this.leadOk(start)) continue;
+      let n = 0;
+      for (let p = start; p < end; p++) {
+        const v = DIGIT_VALUE[text.charCodeAt(p)]!;
+        if (v >= 0) digits[n++] = v;
+      }
+      if (!this.valid(0, n)) continue;
+      const six = digits[0]! * 100000 + digits[1]! * 10000 + digits[2]! * 1000 + digits[3]! * 100 + digits[4]! * 10 + digits[5]!;
+      this.findings.push({
+        kind: 'pan',
+        start,
+        end,
+        last4: `${digits[n - 4]}${digits[n - 3]}${digits[n - 2]}${digits[n - 1]}`,
+        brand: brandOf(six, n)!,
+      });
+    }
+    this.findings.sort((a, b) => a.start - b.start);
   }
 
   /** Whether a separator and another digit sit right before `start` or right after `end` (plain text). */
@@ -301,9 +456,13 @@ class Scanner {
     const semi = findAhead(text, 59, p, p + 10);
     if (semi < 0) return 0;
     const name = text.slice(p + 1, semi).toLowerCase();
+    // Spaces, and zero-width or other invisible characters written as references (&#8203;, &zwnj;, &shy;…).
     switch (name) {
       case 'nbsp': case 'ensp': case 'emsp': case 'thinsp': case '#32': case '#x20': case '#160': case '#xa0':
       case '#8239': case '#x202f': case '#8201': case '#x2009':
+      case '#8203': case '#x200b': case '#8204': case '#x200c': case 'zwnj': case '#8205':
+      case '#x200d': case 'zwj': case '#8288': case '#x2060': case 'nobreak': case '#65279': case '#xfeff': case 'shy':
+      case '#173': case '#xad':
         return SEP_SPACE;
       case 'ndash': case 'mdash': case 'minus': case 'hyphen': case 'dash': case '#45': case '#x2d': case '#8211':
       case '#x2013': case '#8208': case '#x2010': case '#8209': case '#x2011':
@@ -352,7 +511,10 @@ class Scanner {
         return -1;
       }
       const end = this.markupEnd(lt);
-      if (pos < end) return end;
+      if (pos < end) {
+        this.markupStart = lt;
+        return end;
+      }
       this.htmlCursor = end;
     }
   }
@@ -649,7 +811,28 @@ class Scanner {
 
 /** Card numbers in `text`, in order of position. */
 export function findCardNumbers(text: string, options?: DetectOptions): CardFinding[] {
-  return new Scanner(text, options?.html === true, options?.unionPayLuhnExempt === true).scan();
+  const html = options?.html === true;
+  const exempt = options?.unionPayLuhnExempt === true;
+  if (!FORMAT_CHAR.test(text)) return new Scanner(text, html, exempt).scan();
+  // Rare: scan the text without format characters, then map offsets back to the original.
+  const map: number[] = [];
+  let stripped = '';
+  let cursor = 0;
+  for (const m of text.matchAll(FORMAT_CHARS)) {
+    for (let p = cursor; p < m.index; p++) map.push(p);
+    stripped += text.slice(cursor, m.index);
+    cursor = m.index + m[0].length;
+  }
+  for (let p = cursor; p < text.length; p++) map.push(p);
+  stripped += text.slice(cursor);
+  map.push(text.length);
+  const back = (s: { start: number; end: number }): { start: number; end: number } => ({ start: map[s.start]!, end: map[s.end - 1]! + 1 });
+  return new Scanner(stripped, html, exempt).scan().map((f) => {
+    const out: CardFinding = { ...f, ...back(f) };
+    if (f.cvv) out.cvv = back(f.cvv);
+    if (f.element) out.element = back(f.element);
+    return out;
+  });
 }
 
 /** ASCII digits of the PAN at a finding (normalises Unicode digits, drops separators). Used for keyed fingerprints; never log it. */

@@ -1,6 +1,7 @@
 // Aggressive card-number masking for logs, error messages and anything else that leaves the process as text.
 // Any run of >= 12 decimal digits (any script: ASCII, fullwidth, Arabic-Indic, ...) with optional separators
-// between them is masked, Luhn or not: logs never need long digit runs, and over-masking is the safe side.
+// between them is masked, Luhn or not: over-masking is the safe side. Two exceptions keep logs searchable by id:
+// UUIDs (Temporal run ids) anywhere, and fields known to hold ids (ID_FIELDS) when their value has an id's shape.
 
 /** Digit runs shorter than this are left alone (shortest PANs have 12 digits). */
 export const MIN_MASKED_DIGITS = 12;
@@ -16,12 +17,40 @@ const SEP_CHAR =
 // or tab as `\n` (`\\n`, ...): any backslashes plus the letter count as a separator, as do escaped spaces.
 const ESCAPED_SEP = '\\\\+(?:[nrtbf]|u(?:00[aA]0|00[aA][dD]|200[0-9a-dA-D]|202[89fF]|205[fF]|2060|3000|[fF][eE][fF][fF]))';
 const RUN_SOURCE = `${DIGIT}(?:(?:${SEP_CHAR}|${ESCAPED_SEP})*${DIGIT})*`;
-const RUN = new RegExp(RUN_SOURCE, 'gu');
+// A UUID (run ids, request ids) is an id, whatever digits it holds; it is matched first and kept.
+const UUID_SOURCE = '(?<![0-9A-Za-z-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z-])';
+const UUID = new RegExp(`^${UUID_SOURCE}$`);
+const RUN = new RegExp(`${UUID_SOURCE}|${RUN_SOURCE}`, 'gu');
 const JSON_ESCAPE = '\\\\u[0-9a-fA-F]{4}|\\\\[\\s\\S]';
 // A whole JSON string literal, or (outside strings) an escape to skip, or a digit run.
 const JSON_LINE = new RegExp(`"(?:[^"\\\\]|\\\\[\\s\\S])*"|${JSON_ESCAPE}|${RUN_SOURCE}`, 'gu');
-// Inside a string literal: escapes are skipped whole, so a run never starts inside `\uXXXX`.
-const JSON_STRING_CONTENT = new RegExp(`${JSON_ESCAPE}|${RUN_SOURCE}`, 'gu');
+// Inside a string literal: escapes and UUIDs are skipped whole, so a run never starts inside `\uXXXX`.
+const JSON_STRING_CONTENT = new RegExp(`${JSON_ESCAPE}|${UUID_SOURCE}|${RUN_SOURCE}`, 'gu');
+
+/**
+ * Fields that hold Zendesk, Slack or Temporal ids. Their values are kept when they have an id's shape: an integer,
+ * digits with an optional word prefix (`comment:1234567890123`, `redaction-ticket-42`), a Slack ts
+ * (`1733212345.123456`) or a UUID. Anything else in them (spaces, dashes between digit groups) is masked as usual.
+ */
+export const ID_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'ticketId', 'ticket_id', 'commentId', 'comment_id', 'attachmentId', 'attachment_id', 'childTicketId',
+  'child_ticket_id', 'parentTicketId', 'parent_ticket_id', 'targetTicketId', 'mergeTarget', 'auditId', 'audit_id',
+  'deliveryId', 'delivery_id', 'workflowId', 'workflow_id', 'runId', 'run_id', 'firstExecutionRunId',
+  'originalRunId', 'requestedBy', 'requested_by', 'authorId', 'author_id', 'requesterId', 'requester_id',
+  'assigneeId', 'assignee_id', 'userId', 'user_id', 'jobId', 'job_id', 'eventId', 'event_id', 'invocationId',
+  'ts', 'thread_ts', 'threadTs', 'messageTs', 'message_ts',
+]);
+const ID_STRING = /^(?:[A-Za-z][A-Za-z0-9_]*[:_-])*\d{1,20}(?:\.\d{1,9})?$/;
+
+/** Whether `value` of field `key` is an id to keep as it is. */
+export function isIdField(key: string, value: unknown): boolean {
+  if (!ID_FIELDS.has(key)) return false;
+  if (typeof value === 'number') return Number.isSafeInteger(value) || Number.isInteger(value);
+  if (typeof value === 'bigint') return true;
+  return typeof value === 'string' && value.length <= 100 && (ID_STRING.test(value) || UUID.test(value));
+}
+// `"key":` right before a JSON value.
+const KEY_BEFORE = /"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*$/;
 const ONE_DIGIT = /\p{Nd}/gu;
 // Escapes a run may contain; their hex digits are not card digits.
 const RUN_ESCAPES = /\\+(?:u[0-9a-fA-F]{4}|[nrtbf])/g;
@@ -38,7 +67,7 @@ function maskRun(run: string, quote = false): string {
 /** Replaces every run of 12+ digits (with optional separators) by `[card ••••NNNN]` (last 4 kept). */
 export function maskCardNumbers(text: string): string {
   if (typeof text !== 'string') return text;
-  return text.replace(RUN, (run) => maskRun(run));
+  return text.replace(RUN, (run) => (UUID.test(run) ? run : maskRun(run)));
 }
 
 /**
@@ -48,9 +77,15 @@ export function maskCardNumbers(text: string): string {
  */
 export function maskJsonText(json: string): string {
   if (typeof json !== 'string') return json;
-  return json.replace(JSON_LINE, (token) => {
+  return json.replace(JSON_LINE, (token: string, offset: number) => {
+    if (!token.startsWith('\\')) {
+      const key = KEY_BEFORE.exec(json.slice(Math.max(0, offset - 64), offset))?.[1];
+      if (key !== undefined && isIdField(key, token.startsWith('"') ? token.slice(1, -1) : Number(token))) return token;
+    }
     if (token.startsWith('"')) {
-      return token.length < MIN_MASKED_DIGITS + 2 ? token : token.replace(JSON_STRING_CONTENT, (t) => (t.startsWith('\\') ? t : maskRun(t)));
+      return token.length < MIN_MASKED_DIGITS + 2
+        ? token
+        : token.replace(JSON_STRING_CONTENT, (t) => (t.startsWith('\\') || UUID.test(t) ? t : maskRun(t)));
     }
     if (token.startsWith('\\')) return token;
     return maskRun(token, true);
@@ -77,7 +112,8 @@ function copyProps(from: object, to: object, own: 'all' | 'enumerable', walk: (v
     } catch {
       value = '[unreadable]';
     }
-    Object.defineProperty(to, maskCardNumbers(name), { value: walk(value), enumerable, writable: true, configurable: true });
+    const kept = isIdField(name, value) ? value : walk(value);
+    Object.defineProperty(to, maskCardNumbers(name), { value: kept, enumerable, writable: true, configurable: true });
   }
 }
 

@@ -36,10 +36,14 @@ const fromJson = ({ metadata, data }: JsonPayload): Payload => ({
   data: data ? Buffer.from(data, 'base64') : undefined,
 });
 
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+// A payload decoded from protobuf keeps protobufjs' default for absent bytes, a plain empty Array, not a
+// Uint8Array: the null payload of an activity that returns nothing has no data. Accept any array-like.
+const b64 = (bytes: ArrayLike<number>): string =>
+  (bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(Array.from(bytes))).toString('base64');
+// proto3 JSON omits empty fields, as the UI and CLI do.
 const toJson = ({ metadata, data }: Payload): JsonPayload => ({
-  ...(metadata ? { metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, b64(v)])) } : {}),
-  ...(data ? { data: b64(data) } : {}),
+  ...(metadata ? { metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, b64(v ?? [])])) } : {}),
+  ...(data && data.length > 0 ? { data: b64(data) } : {}),
 });
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();

@@ -29,6 +29,8 @@ export interface CardFindingRef {
   /** Keyed HMAC of the digits: lets an activity re-find the number without us storing it. */
   fingerprint: string;
   withCvv: boolean;
+  /** False when Zendesk cannot redact it where it is (an HTML comment, <style>, <script>): report it as a residual. */
+  redactable?: false;
 }
 
 export interface AttachmentRef {

@@ -1,5 +1,7 @@
+import { findCardNumbers } from '../../../detection';
+import { applyRedactMarkup, stripRedactMarkup } from '../../../sandbox/zendesk/html';
 import { blockOut, normaliseSpans, wrapRedactions } from '../../../activities/html-redact';
-import { mentionsLast4Only, mergeTargetOf } from '../../../activities/merge-instruction';
+import { mentionsLast4Only } from '../../../activities/merge-instruction';
 import { renderCard } from '../../../activities/slack-card';
 import { durationMs } from '../../../workflows/redaction';
 
@@ -17,19 +19,6 @@ describe('wrapRedactions', () => {
   });
   test('blockOut replaces each character with a block glyph', () => {
     expect(blockOut('pay 1234 now', [{ start: 4, end: 8 }])).toBe('pay ▇▇▇▇ now');
-  });
-});
-
-describe('merge instructions in internal notes', () => {
-  test.each([
-    ['merge into #123', 123],
-    ['Please merge this ticket into ticket #4567.', 4567],
-    ['merge to 89', 89],
-    ['MERGE INTO 12', 12],
-  ])('%s', (note, target) => expect(mergeTargetOf([note])).toBe(target));
-  test('the latest note wins; unrelated notes do not count', () => {
-    expect(mergeTargetOf(['merge into #1', 'we merged the PR', 'merge into #2'])).toBe(2);
-    expect(mergeTargetOf(['emerge into 5 days', 'no merge needed'])).toBeUndefined();
   });
 });
 
@@ -57,4 +46,28 @@ test('durations from configuration', () => {
   expect(durationMs('2h')).toBe(7_200_000);
   expect(durationMs('200ms')).toBe(200);
   expect(() => durationMs('soon')).toThrow('bad duration');
+});
+
+describe('wrapRedactions: numbers in attribute values', () => {
+  const visa = '4111111111111111';
+  test('the element gets a bare redact attribute and its inner text is wrapped', () => {
+    const html = `<p>see <a href="#" title="${visa}">the <b>link</b></a> ok</p>`;
+    const [f] = findCardNumbers(html, { html: true });
+    const out = wrapRedactions(html, [{ start: f!.start, end: f!.end, element: f!.element }]);
+    expect(out).toBe(`<p>see <a redact href="#" title="${visa}"><redact>the </redact><b><redact>link</redact></b></a> ok</p>`);
+    // The emulator follows Zendesk: the request minus redact markup is the stored html, and the element goes.
+    expect(stripRedactMarkup(out)).toBe(html);
+    const applied = applyRedactMarkup(out).html;
+    expect(applied).not.toContain(visa);
+    expect(applied).toBe('<p>see ▇▇▇▇<b>▇▇▇▇</b> ok</p>');
+  });
+
+  test('a void element only gets the attribute; text spans elsewhere are still wrapped', () => {
+    const html = `<p>card ${visa} <img src="x.png" alt="${visa}"></p>`;
+    const found = findCardNumbers(html, { html: true });
+    expect(found).toHaveLength(2);
+    const out = wrapRedactions(html, found.map((f) => ({ start: f.start, end: f.end, element: f.element })));
+    expect(out).toBe(`<p>card <redact>${visa}</redact> <img redact src="x.png" alt="${visa}"></p>`);
+    expect(applyRedactMarkup(out).html).not.toContain(visa);
+  });
 });

@@ -460,10 +460,11 @@ export const NEGATIVES: Record<string, NegGen> = {
     const html = pick(r, [
       `<a href="https://x.example.com/p/${digits}">receipt</a>`,
       `<a href="/tickets/${digits}">see ticket</a>`,
-      `<img src="/img/${digits}.png" alt="${digits}">`,
-      `<div data-id="${digits}" class="zd-comment"><p>hello</p></div>`,
-      `<span title='${digits}'>x</span>`,
-      `<!-- ${digits} --><p>hi</p>`,
+      // Attribute values and comments are scanned like text (issue 12), so their negatives carry the id rules.
+      `<img src="/img/${digits}.png" alt="receipt">`,
+      `<div data-id="order-${digits}" class="zd-comment"><p>hello</p></div>`,
+      `<span title='ref ${digits}'>x</span>`,
+      `<!-- invoice ${digits} --><p>hi</p>`,
       `<style>.a{width:0.${digits}px}</style><p>hi</p>`,
       `<a href="https://example.com/${digits}">https://example.com/${digits}</a>`,
     ]);

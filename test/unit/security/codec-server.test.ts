@@ -62,6 +62,25 @@ describe('codec server', () => {
     ).toEqual(value);
   });
 
+  it('decodes the empty result of an activity that returns nothing, and payloads with fields omitted (proto3 JSON)', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    // What the SDK writes for `undefined`: metadata only, no data; encrypted as the worker does.
+    const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload(undefined)]);
+    const wire = { metadata: Object.fromEntries(Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted!.data!).toString('base64') };
+    const res = await post('/codec/decode', { payloads: [wire, {}, { metadata: {} }, { data: '' }] }, auth);
+    expect(res.status).toBe(200);
+    const decoded = (await res.json()) as { payloads: Array<{ metadata?: Record<string, string>; data?: string }> };
+    expect(decoded.payloads[0]).toEqual({ metadata: { encoding: Buffer.from('binary/null').toString('base64') } });
+    expect(decoded.payloads.slice(1)).toEqual([{}, { metadata: {} }, {}]);
+    const back = decoded.payloads[0]!;
+    expect(defaultPayloadConverter.fromPayload({ metadata: { encoding: Buffer.from(back.metadata!.encoding!, 'base64') } })).toBeUndefined();
+    // And encoding an empty payload round-trips too.
+    const enc = await post('/codec/encode', { payloads: [{ metadata: { encoding: Buffer.from('binary/null').toString('base64') } }] }, auth);
+    expect(enc.status).toBe(200);
+    const dec = await post('/codec/decode', await enc.json(), auth);
+    expect(await dec.json()).toEqual({ payloads: [{ metadata: { encoding: Buffer.from('binary/null').toString('base64') } }] });
+  });
+
   it('refuses a request without a token', async () => {
     const res = await post('/codec/decode', plain);
     expect(res.status).toBe(401);

@@ -149,3 +149,24 @@ describe('createLogger as Fastify loggerInstance', () => {
     expect(incoming.req.url).toBe('/echo?pan=[card ••••1111]');
   });
 });
+
+describe('searchable ids (issue 12)', () => {
+  it('a 13-digit comment id and a run id survive while a card number in the message is masked', () => {
+    const { logger, lines, parsed } = capture();
+    const runId = '0199e7c1-6724-7dfe-8123-456789012345';
+    logger.info({ commentId: 1234567890123, deliveryId: 'comment:1234567890123', runId, workflowId: 'redaction-ticket-77' }, `customer wrote ${CARDS.visa}`);
+    logger.child({ runId, ticketId: 1234567890123 }).warn('child');
+    // The ids are 13+ digits themselves, so check for the card, not for any card-like run.
+    for (const line of lines) expect(line.replace(/[^0-9]/g, '')).not.toContain(CARDS.visa);
+    const [first, second] = parsed();
+    expect(first).toMatchObject({
+      commentId: 1234567890123,
+      deliveryId: 'comment:1234567890123',
+      runId,
+      workflowId: 'redaction-ticket-77',
+      msg: 'customer wrote [card ••••1111]',
+    });
+    expect(second).toMatchObject({ runId, ticketId: 1234567890123 });
+    expect(lines[0]).toContain('"runId":"0199e7c1-6724-7dfe-8123-456789012345"');
+  });
+});

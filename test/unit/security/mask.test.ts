@@ -146,3 +146,55 @@ describe('maskDeep', () => {
     expect(maskDeep(null)).toBeNull();
   });
 });
+
+describe('ids stay searchable', () => {
+  const runId = '0199e7c1-6724-7dfe-8123-456789012345';
+  const allDigitUuid = '01234567-8901-2345-6789-012345678901';
+
+  it('never masks a UUID, in text or in JSON', () => {
+    expect(maskCardNumbers(`run ${runId} and ${allDigitUuid} failed`)).toBe(`run ${runId} and ${allDigitUuid} failed`);
+    const line = JSON.stringify({ msg: `retrying run ${runId}`, other: allDigitUuid });
+    expect(maskJsonText(line)).toBe(line);
+    // …but a card next to it is still masked.
+    expect(maskCardNumbers(`run ${runId} card ${CARDS.visa}`)).toBe(`run ${runId} card [card ••••1111]`);
+  });
+
+  it('keeps id-shaped values of id fields; masks cards in messages and in other fields', () => {
+    const value = {
+      ticketId: 1234567890123,
+      commentId: 1234567890123,
+      attachmentId: '9876543210987',
+      deliveryId: 'comment:1234567890123',
+      workflowId: 'redaction-ticket-1234567890123',
+      runId,
+      ts: '1733212345.123456',
+      msg: `comment 1234567890123 has ${CARDS.visa}`,
+      body: '1234567890123',
+    };
+    const line = JSON.stringify(value);
+    for (const out of [JSON.parse(maskJsonText(line)) as Record<string, unknown>, maskDeep(value)]) {
+      expect(out).toMatchObject({
+        ticketId: 1234567890123,
+        commentId: 1234567890123,
+        attachmentId: '9876543210987',
+        deliveryId: 'comment:1234567890123',
+        workflowId: 'redaction-ticket-1234567890123',
+        runId,
+        ts: '1733212345.123456',
+        msg: 'comment [card ••••0123] has [card ••••1111]',
+        body: '[card ••••0123]',
+      });
+    }
+  });
+
+  it('an id field holding something that is not an id shape is masked', () => {
+    const value = { ticketId: spacedVisa(), commentId: `x ${CARDS.visa}`, id: '4111-1111-1111-1111' };
+    const out = maskDeep(value);
+    expect(out).toEqual({ ticketId: '[card ••••1111]', commentId: 'x [card ••••1111]', id: '[card ••••1111]' });
+    expect(findCardLike(maskJsonText(JSON.stringify(value)))).toBeUndefined();
+  });
+});
+
+function spacedVisa(): string {
+  return CARDS.visa.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
