@@ -3,14 +3,26 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { AttachmentRef, CardFindingRef, Detection, MergeInstruction } from '../workflows/types';
 import { zendeskFailure } from './failures';
 import { isLiveAttachment, scanTicket } from './scan';
+import { verifyTicket } from '../verification';
 import type { ZendeskApi } from './zendesk-api';
 import { isZendeskApiError } from './zendesk-api';
 
 export interface Verification {
   remaining: CardFindingRef[];
   attachmentsRemaining: AttachmentRef[];
+  /**
+   * Numbers the independent verifier (verification/) still sees that the detector cannot target, e.g. in
+   * an HTML comment or a URL: no further pass removes them, a person must.
+   */
+  residuals: LeftoverCard[];
   /** The merge instruction as the notes say it now (read after the redaction). */
   mergeInstruction?: MergeInstruction;
+}
+
+export interface LeftoverCard {
+  commentId: number | null;
+  field: string;
+  last4: string;
 }
 
 export interface ScanDeps {
@@ -67,7 +79,15 @@ export function createDetectActivities({ zendesk, fingerprintKey }: ScanDeps) {
       );
       const requested = input.attachments.filter((a) => live.has(`${a.commentId}:${a.attachmentId}`));
       const byId = new Map([...requested, ...scan.attachments].map((a) => [a.attachmentId, a]));
-      return { remaining: scan.findings, attachmentsRemaining: [...byId.values()], mergeInstruction: scan.mergeInstruction };
+      // A second opinion that shares none of the detector's blind spots: raw html_body, body and plain_body.
+      const known = new Set(scan.findings.map((f) => `${f.commentId ?? 's'}:${f.fingerprint}`));
+      const residuals = new Map<string, LeftoverCard>();
+      for (const left of verifyTicket(ticket, comments, { fingerprintKey })) {
+        const key = `${left.commentId ?? 's'}:${left.fingerprint}`;
+        if (left.targetable || known.has(key) || residuals.has(key)) continue;
+        residuals.set(key, { commentId: left.commentId, field: left.field, last4: left.last4 });
+      }
+      return { remaining: scan.findings, attachmentsRemaining: [...byId.values()], residuals: [...residuals.values()], mergeInstruction: scan.mergeInstruction };
     },
   };
 }

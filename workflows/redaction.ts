@@ -221,7 +221,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     let redaction = await scans.redactFindings({ ticketId, findings: detection.findings, attachments: detection.attachments });
     setStage('verifying');
     verification = await scans.verifyRedaction({ ticketId, attachments: detection.attachments });
-    for (let pass = 1; !isClean(verification) && pass < settings.maxRedactionPasses; pass++) {
+    // Further passes help only with what the detector can target; residuals need a person.
+    for (let pass = 1; hasTargets(verification) && pass < settings.maxRedactionPasses; pass++) {
       setStage('redacting');
       const again = await scans.redactFindings({ ticketId, findings: verification.remaining, attachments: verification.attachmentsRemaining });
       redaction = combineReports(redaction, again);
@@ -425,7 +426,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   function describeLeft(): string {
     const findings = verification ? verification.remaining : (detection?.findings ?? []);
     const files = verification ? verification.attachmentsRemaining : (detection?.attachments ?? []);
-    return [...findings.map(describeFinding), ...files.map((a: AttachmentRef) => `file ${a.fileName} in comment ${a.commentId}`)].join(', ');
+    const residuals = verification ? verification.residuals : [];
+    return [...findings.map(describeFinding), ...files.map((a: AttachmentRef) => `file ${a.fileName} in comment ${a.commentId}`), ...residuals.map(describeResidual)].join(', ');
   }
 
   // --- small steps ----------------------------------------------------------
@@ -554,8 +556,17 @@ function describeFinding(f: CardFindingRef): string {
   return `card ending ${f.last4} (${f.brand}${f.withCvv ? ', with CVV' : ''}) in ${where}`;
 }
 
+function hasTargets(v: Verification): boolean {
+  return v.remaining.length > 0 || v.attachmentsRemaining.length > 0;
+}
+
 function isClean(v: Verification): boolean {
-  return v.remaining.length === 0 && v.attachmentsRemaining.length === 0;
+  return !hasTargets(v) && v.residuals.length === 0;
+}
+
+function describeResidual(r: { commentId: number | null; field: string; last4: string }): string {
+  const where = r.commentId === null ? 'the subject' : `comment ${r.commentId}`;
+  return `card ending ${r.last4} hidden in ${where} (${r.field}, where no redaction pass can reach it)`;
 }
 
 function combineReports(a: RedactionReport, b: RedactionReport): RedactionReport {

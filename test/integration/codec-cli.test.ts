@@ -1,5 +1,6 @@
 // The README's `temporal workflow show --codec-endpoint <service>/codec --codec-auth "Bearer <token>"` against
 // histories of real workflows (happy path, denial, merge), through the real HTTP service.
+import { AGENT_USER_ID } from '../../sandbox/zendesk/users';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { claimUpdate, statusQuery } from '../../workflows/messages';
@@ -40,7 +41,7 @@ async function show(workflowId: string): Promise<string> {
   return stdout;
 }
 
-async function seed(comments: Array<{ body: string; public?: boolean }>): Promise<number> {
+async function seed(comments: Array<{ body: string; public?: boolean; author_id?: number }>): Promise<number> {
   const { ticket } = await h.zendesk.control.seedTicket({ subject: 'Help', status: 'open', comments });
   return ticket.id;
 }
@@ -62,7 +63,7 @@ describe('temporal workflow show --codec-endpoint', () => {
     const happy = await seed([{ body: `card ${spaced(VISA)} please` }]);
     const denied = await seed([{ body: 'my card ending 4242 was charged twice' }]);
     const target = await seed([{ body: 'older ticket' }]);
-    const merged = await seed([{ body: `card ${VISA}` }, { body: `please merge into #${target}`, public: false }]);
+    const merged = await seed([{ body: `card ${VISA}` }, { body: `please merge into #${target}`, public: false, author_id: AGENT_USER_ID }]);
 
     const handles = await Promise.all([
       h.request(happy, { source: 'agent', requestedBy: 9001 }),
