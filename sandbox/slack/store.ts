@@ -61,6 +61,7 @@ const schemas = {
   'usergroups.users.list': z.object({ usergroup: opt, include_disabled: opt }).loose(),
   'conversations.open': z.object({ users: opt, channel: opt, return_im: opt }).loose(),
   'conversations.history': z.object({ channel: opt, oldest: opt, latest: opt, limit: opt, include_all_metadata: opt }).loose(),
+  'conversations.replies': z.object({ channel: opt, ts: opt, oldest: opt, latest: opt, limit: opt, include_all_metadata: opt }).loose(),
 } as const;
 
 function clone<T>(v: T): T {
@@ -212,6 +213,8 @@ export class SlackStore {
         return this.withArgs(method, args, (a) => this.usergroupUsers(a));
       case 'conversations.history':
         return this.withArgs(method, args, (a) => this.conversationsHistory(a));
+      case 'conversations.replies':
+        return this.withArgs(method, args, (a) => this.conversationsReplies(a));
       case 'conversations.open':
         return this.withArgs(method, args, (a) => this.conversationsOpen(a));
       default:
@@ -383,7 +386,29 @@ export class SlackStore {
       const { metadata, ...rest } = publicMessage(m);
       return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
     });
-    return { ok: true, messages: page, has_more: top.length > limit, pin_count: 0, response_metadata: { next_cursor: '' } };
+    // channel_actions_*: required by Slack's document; a channel without channel actions has null/0.
+    return { ok: true, messages: page, has_more: top.length > limit, pin_count: 0, channel_actions_ts: null, channel_actions_count: 0, response_metadata: { next_cursor: '' } };
+  }
+
+  /** A thread: its parent first, then the replies oldest first; metadata only with include_all_metadata. */
+  private conversationsReplies(a: z.output<(typeof schemas)['conversations.replies']>): Envelope {
+    const channel = a.channel ? this.channels.get(a.channel) : undefined;
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const parent = a.ts && TS_RE.test(a.ts) ? this.findMessage(channel.id, a.ts) : undefined;
+    if (!parent) return { ok: false, error: 'thread_not_found' };
+    const oldest = Number(a.oldest ?? 0);
+    const latest = a.latest !== undefined ? Number(a.latest) : Infinity;
+    const limit = Math.min(Math.max(Number(a.limit ?? 1000) || 1000, 1), 1000);
+    const withMetadata = a.include_all_metadata === 'true' || a.include_all_metadata === '1';
+    const root = parent.thread_ts ?? parent.ts;
+    const thread = (this.messages.get(channel.id) ?? []).filter(
+      (m) => (m.ts === root || m.thread_ts === root) && (m.ts === root || (Number(m.ts) > oldest && Number(m.ts) <= latest)),
+    );
+    const page = thread.slice(0, limit).map((m) => {
+      const { metadata, ...rest } = publicMessage(m);
+      return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
+    });
+    return { ok: true, messages: page, has_more: thread.length > limit, response_metadata: { next_cursor: '' } };
   }
 
   private usergroupUsers(a: z.output<(typeof schemas)['usergroups.users.list']>): Envelope {
