@@ -430,6 +430,7 @@ export class ZendeskStore {
       { type: 'Comment', commentId: c.id },
       { type: 'Create', field: 'subject', value: t.subject },
       { type: 'Create', field: 'status', value: t.status },
+      ...t.customFields.filter((f) => f.value !== null && f.value !== undefined).map((f): IAuditEvent => ({ type: 'Create', field: String(f.id), value: f.value })),
     ]);
     this.touch();
     return { ticket: t, audit };
