@@ -163,7 +163,15 @@ export const UserSchema = z.looseObject({
 });
 export type ZendeskUser = z.infer<typeof UserSchema>;
 
-const ParticipantSchema = z.looseObject({ user_id: z.number().nullable().optional(), name: z.string().nullable().optional(), email: z.string().nullable().optional() });
+const ParticipantSchema = z.looseObject({
+  user_id: z.number().nullable().optional(),
+  name: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  slack_channel_id: z.string().nullable().optional(),
+  msteams_channel_id: z.string().nullable().optional(),
+  support_group_id: z.number().nullable().optional(),
+  support_agent_id: z.number().nullable().optional(),
+});
 export const SideConversationSchema = z.looseObject({
   id: z.string(),
   ticket_id: z.number(),

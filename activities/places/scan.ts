@@ -66,9 +66,10 @@ export function scanPlaces(input: PlacesInput): PlaceFinding[] {
     for (const x of cardsIn(key, f.value)) push({ place: 'field', fieldId: f.id, ...card(x) });
   }
   for (const { conversation, events } of input.sideConversations) {
+    const channel = sideConversationChannel(conversation);
     for (const e of events) {
       const texts = [e.message?.subject, e.message?.body].filter((v): v is string => typeof v === 'string');
-      for (const t of texts) for (const x of cardsIn(key, t)) push({ place: 'side_conversation', sideConversationId: conversation.id, eventId: e.id, ...card(x) });
+      for (const t of texts) for (const x of cardsIn(key, t)) push({ place: 'side_conversation', sideConversationId: conversation.id, eventId: e.id, channel, ...card(x) });
     }
   }
   for (const a of input.audits) {
@@ -78,6 +79,21 @@ export function scanPlaces(input: PlacesInput): PlaceFinding[] {
   }
   return out;
 }
+
+/** Where a side conversation's messages went, from its participants (one kind per conversation). */
+function sideConversationChannel(c: ZendeskSideConversation): 'email' | 'slack' | 'msteams' | 'child_ticket' {
+  if (c.participants.some((p) => p.slack_channel_id)) return 'slack';
+  if (c.participants.some((p) => p.msteams_channel_id)) return 'msteams';
+  if (c.participants.some((p) => p.support_group_id || p.support_agent_id)) return 'child_ticket';
+  return 'email';
+}
+
+const SIDE_CONVERSATION_COPIES: Record<'email' | 'slack' | 'msteams' | 'child_ticket', string> = {
+  email: 'the emails its participants already received stay with them: ask them to delete them.',
+  slack: 'it was also posted to a Slack channel: a Slack workspace admin must delete that message there.',
+  msteams: 'it was also posted to a Microsoft Teams channel: a Teams admin must delete that message there.',
+  child_ticket: 'it is also on the child ticket this side conversation created: redact it there too (an ordinary ticket).',
+};
 
 /** Ids only: where a finding sits. */
 export function refOf(f: PlaceFinding): string {
@@ -118,7 +134,7 @@ export function residualsOf(ticketId: number, findings: PlaceFinding[]): Residua
         place: 'side_conversation',
         ref: refOf(f),
         last4: f.last4,
-        manualStep: `Zendesk's API cannot redact side conversations: open ticket #${ticketId} in Agent Workspace and redact this side-conversation message by hand; the copies its participants already received stay with them, so ask them to delete them.`,
+        manualStep: `Zendesk's API cannot redact side conversations: open ticket #${ticketId} in Agent Workspace and redact this side-conversation message by hand; ${SIDE_CONVERSATION_COPIES[f.channel]}`,
       });
     } else if (f.place === 'email') {
       out.push({

@@ -9,8 +9,8 @@ export const PlaceFindingSchema = z.discriminatedUnion('place', [
   z.object({ place: z.literal('chat'), kind: z.enum(['message', 'file']), chatId: z.string(), chatIndex: z.number().int().optional(), messageId: z.string().optional(), ...card }),
   /** A text or multi-line custom ticket field. */
   z.object({ place: z.literal('field'), fieldId: z.number().int(), ...card }),
-  /** A message of a side conversation (an event of type create/reply). */
-  z.object({ place: z.literal('side_conversation'), sideConversationId: z.string(), eventId: z.string(), ...card }),
+  /** A message of a side conversation (an event of type create/reply); `channel`: where its copies went. */
+  z.object({ place: z.literal('side_conversation'), sideConversationId: z.string(), eventId: z.string(), channel: z.enum(['email', 'slack', 'msteams', 'child_ticket']), ...card }),
   /** An audit event's value or previous value (an old subject, an old field value). */
   z.object({ place: z.literal('audit'), auditId: z.number().int(), fieldName: z.string(), ...card }),
   /** A public comment: Zendesk emailed it to the requester and CCs before anyone redacted it. */

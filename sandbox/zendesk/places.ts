@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { badRequest, notFound, recordInvalid } from './errors';
 import { REDACTION_GLYPH } from './html';
 import type { IComment, ZendeskStore } from './store';
-import type { SeedChatInput, SeedSideConversationInput, SeedUserInput, ZdChatEntry, ZdSideConversation, ZdSideConversationEvent, ZdTicketField, ZdUser } from './types';
+import type { SeedChatInput, ZdParticipant, SeedSideConversationInput, SeedUserInput, ZdChatEntry, ZdSideConversation, ZdSideConversationEvent, ZdTicketField, ZdUser } from './types';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,7 +50,7 @@ interface ISideConversation {
   ticketId: number;
   subject: string;
   state: 'open' | 'closed';
-  participants: { user_id?: number; name: string; email: string }[];
+  participants: ZdParticipant[];
   events: ZdSideConversationEvent[];
   createdAt: number;
   updatedAt: number;
@@ -240,7 +240,7 @@ export class ZendeskPlaces {
     input.messages.forEach((m, i) => {
       const from = m.from ?? { name: 'Redaction bot', email: 'bot@example.com', user_id: this.apiUserId };
       const to = m.to ?? [{ name: 'Partner', email: 'partner@example.net' }];
-      for (const p of [from, ...to]) if (!sc.participants.some((x) => x.email === p.email)) sc.participants.push({ ...p });
+      for (const p of [from, ...to]) if (!sc.participants.some((x) => JSON.stringify(x) === JSON.stringify(p))) sc.participants.push({ ...p });
       const at = now + i;
       sc.events.push({
         id: randomUUID(),

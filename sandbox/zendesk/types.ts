@@ -271,7 +271,13 @@ export interface ZdUser {
 export interface ZdParticipant {
   user_id?: number;
   name: string;
-  email: string;
+  email?: string;
+  /** Slack / Microsoft Teams side conversations, and child tickets (support_group_id / support_agent_id). */
+  slack_workspace_id?: string;
+  slack_channel_id?: string;
+  msteams_channel_id?: string;
+  support_group_id?: number;
+  support_agent_id?: number;
 }
 
 export interface ZdSideConversation {

@@ -141,7 +141,7 @@ describe('residuals', () => {
     const sc = await env.sb.control.seedSideConversation(t.ticket.id, { subject: 'Billing', messages: [{ body: 'please charge' }, { body: `card ${AMEX}` }] });
     const found = await run(acts.detectPlaces, { ticketId: t.ticket.id });
     noText(found);
-    expect(found.findings).toEqual([{ place: 'side_conversation', sideConversationId: sc.side_conversation.id, eventId: sc.events[1]!.id, last4: '0005', brand: 'amex', fingerprint: expect.any(String) }]);
+    expect(found.findings).toEqual([{ place: 'side_conversation', sideConversationId: sc.side_conversation.id, eventId: sc.events[1]!.id, channel: 'email', last4: '0005', brand: 'amex', fingerprint: expect.any(String) }]);
     expect(found.residuals).toEqual([
       { place: 'side_conversation', ref: `side conversation ${sc.side_conversation.id} message ${sc.events[1]!.id}`, last4: '0005', manualStep: expect.stringContaining('redact this side-conversation message by hand') },
     ]);
@@ -149,6 +149,14 @@ describe('residuals', () => {
     const done = await run(acts.redactPlaces, { ticketId: t.ticket.id, findings: found.findings });
     expect(done).toMatchObject({ outcome: 'done', redacted: [], residuals: found.residuals });
     expect((await env.sb.control.calls()).filter((c) => c.method !== 'GET')).toEqual([]);
+  });
+
+  test('a Slack side conversation: the residual says the Slack copy must be deleted there', async () => {
+    const t = await env.sb.control.seedTicket({ comments: [{ body: 'x', public: false }] });
+    await env.sb.control.seedSideConversation(t.ticket.id, { messages: [{ body: `card ${VISA}`, to: [{ name: 'Billing channel', slack_workspace_id: 'T0SANDBOX', slack_channel_id: 'C0BILLING1' }] }] });
+    const found = await run(acts.detectPlaces, { ticketId: t.ticket.id });
+    expect(found.findings.map((f) => f.place === 'side_conversation' && f.channel)).toEqual(['slack']);
+    expect(found.residuals[0]!.manualStep).toContain('a Slack workspace admin must delete that message there');
   });
 
   test('an old subject in the audit trail is a residual with its audit ids and the manual step', async () => {
