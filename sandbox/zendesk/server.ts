@@ -231,8 +231,10 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   route('PUT', 'ticket_fields/:id', (ctx, [f]) => ({ status: 200, body: { ticket_field: s().places.updateField(id(f), ctx.body) } }));
   route('GET', 'users/show_many', (ctx) => ({ status: 200, body: { users: s().places.showManyUsers(ctx.query.ids), next_page: null, previous_page: null } }));
   route('GET', 'users/:id', (_ctx, [u]) => ({ status: 200, body: { user: s().places.getUser(id(u)) } }));
-  route('GET', 'tickets/:id/side_conversations', (ctx, [t]) => listPage(ctx, s().places.listSideConversations(id(t)), 'side_conversations', (x) => x, () => 0));
-  route('GET', 'tickets/:id/side_conversations/:id/events', (ctx, [t, sc]) => listPage(ctx, s().places.sideConversationEvents(id(t), sc ?? ''), 'events', (x) => x, () => 0));
+  // Their ids are UUIDs: the cursor is the position in the list.
+  const byPosition = <T>(ctx: Ctx, list: T[], key: string): Reply => listPage(ctx, list, key, (x) => x, (x) => list.indexOf(x) + 1);
+  route('GET', 'tickets/:id/side_conversations', (ctx, [t]) => byPosition(ctx, s().places.listSideConversations(id(t)), 'side_conversations'));
+  route('GET', 'tickets/:id/side_conversations/:id/events', (ctx, [t, sc]) => byPosition(ctx, s().places.sideConversationEvents(id(t), sc ?? ''), 'events'));
   route('PUT', 'chat_redactions/:id', (ctx, [t]) => ({ status: 200, body: s().places.redactChat(id(t), ctx.body) }));
   route('PUT', 'chat_file_redactions/:id', (ctx, [t]) => ({ status: 200, body: s().places.redactChatFiles(id(t), ctx.body) }));
   route('GET', 'incremental/tickets/cursor', (ctx) => {

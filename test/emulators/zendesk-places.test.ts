@@ -150,3 +150,27 @@ describe('tags API', () => {
     expect((await raw(env.sb, 'PUT', `/api/v2/tickets/${t.id}/tags.json`, { tags: ['e'], safe_update: 'true', updated_stamp: current.updated_at })).status).toBe(200);
   });
 });
+
+test('side-conversation events page by cursor as well as by offset', async () => {
+  const t = await env.sb.control.seedTicket({ comments: [{ body: 'x' }] });
+  const sc = await env.sb.control.seedSideConversation(t.ticket.id, { messages: [{ body: 'a' }, { body: 'b' }, { body: 'c' }] });
+  const path = `/api/v2/tickets/${t.ticket.id}/side_conversations/${sc.side_conversation.id}/events.json`;
+  const first = await raw(env.sb, 'GET', `${path}?page[size]=2`);
+  expect(first.json.events.map((e: Any) => e.message.body)).toEqual(['a', 'b']);
+  expect(first.json.meta.has_more).toBe(true);
+  const second = await raw(env.sb, 'GET', `${path}?page[size]=2&page[after]=${first.json.meta.after_cursor}`);
+  expect(second.json.events.map((e: Any) => e.message.body)).toEqual(['c']);
+  const offset = await raw(env.sb, 'GET', `${path}?per_page=2`);
+  expect(offset.json.next_page).toContain('page=2');
+});
+
+test('the gateway follows next_page through more than one page of audits', async () => {
+  const t = await env.api.createTicket({ subject: 's', comment: { body: 'x' } });
+  for (let i = 0; i < 120; i++) await env.api.addTags(t.id, [`t${i}`]);
+  await env.sb.control.clearCalls();
+  const audits = await env.api.listAudits(t.id);
+  expect(audits).toHaveLength(121);
+  expect(new Set(audits.map((a) => a.id)).size).toBe(121);
+  const calls = await env.sb.control.calls();
+  expect(calls.map((c) => c.query.page ?? '1')).toEqual(['1', '2']);
+});
