@@ -10,6 +10,7 @@ import { type PlaceDetection, type PlaceFinding, type PlaceRedaction, type Place
 
 export * from './types';
 export { refOf, residualsOf } from './scan';
+export { residualLines, residualsByPlace } from './format';
 
 export interface PlaceDeps {
   zendesk: ZendeskApi;

@@ -1,5 +1,5 @@
 // The pure parts of activities/places: the scanner, residual grouping and the field overwrite.
-import { blockOutDigits } from '../../../activities/places';
+import { blockOutDigits, residualLines, residualsByPlace } from '../../../activities/places';
 import { residualsOf, scanPlaces, type PlacesInput } from '../../../activities/places/scan';
 import type { ZendeskComment, ZendeskTicket } from '../../../activities/zendesk-api';
 import { assertNoLeak, MASTERCARD, spaced, VISA } from '../../helpers/cards';
@@ -51,4 +51,15 @@ test('blockOutDigits replaces digits inside the spans only, keeping separators a
   const text = `ref 12 card ${spaced(VISA, '-')} end`;
   const start = text.indexOf('4111');
   expect(blockOutDigits(text, [{ start, end: start + 19 }])).toBe(`ref 12 card ${'▇▇▇▇-'.repeat(3)}▇▇▇▇ end`);
+});
+
+test('residual lines name the place, ids, last 4 and the manual step; counts by place', () => {
+  const residuals = residualsOf(7, [
+    { place: 'audit', auditId: 10, fieldName: 'subject', last4: '1111', brand: 'visa', fingerprint: 'a' },
+    { place: 'email', commentId: 3, last4: '4444', brand: 'mastercard', fingerprint: 'b' },
+  ]);
+  const lines = residualLines(residuals);
+  expect(lines[0]).toMatch(/^email already sent \(comment 3\), card ending 4444: Zendesk emailed public comment 3 of ticket #7/);
+  expect(lines[1]).toMatch(/^audit trail \(audits 10 \(subject\)\), card ending 1111: Zendesk keeps old values/);
+  expect(residualsByPlace(residuals)).toEqual({ audit: 1, email: 1 });
 });
