@@ -110,7 +110,7 @@ export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }:
         const posted = await slackCall('post claim request', () => slack.chat.postMessage({ channel: channelId, ...card, metadata }));
         post = { channel: posted.channel ?? channelId, ts: posted.ts! };
       }
-      await zendeskCall('remember Slack message', () => zendesk.updateTicket(input.childTicketId, { additional_tags: [tsTag(post.ts)] }));
+      await zendeskCall('remember Slack message', () => zendesk.addTags(input.childTicketId, [tsTag(post.ts)]));
       return post;
     },
 

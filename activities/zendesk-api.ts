@@ -25,6 +25,19 @@ export const AttachmentSchema = z.looseObject({
 });
 export type ZendeskAttachment = z.infer<typeof AttachmentSchema>;
 
+/** One entry of a chat transcript's history (ChatMessage, ChatFileAttachment, joins, leaves…). */
+export const ChatEntrySchema = z.looseObject({
+  type: z.string(),
+  chat_index: z.number().optional(),
+  message_id: z.string().optional(),
+  actor_type: z.string().optional(),
+  message: z.string().optional(),
+  filename: z.string().optional(),
+});
+export type ZendeskChatEntry = z.infer<typeof ChatEntrySchema>;
+
+export const ChatDataSchema = z.looseObject({ chat_id: z.string(), visitor_id: z.string().optional(), history: z.array(ChatEntrySchema).default([]) });
+
 export const CommentSchema = z.looseObject({
   id: z.number(),
   type: z.string().optional(),
@@ -38,6 +51,8 @@ export const CommentSchema = z.looseObject({
   via: z.unknown().optional(),
   metadata: z.unknown().optional(),
   created_at: z.string(),
+  /** ChatStartedEvent comments (Agent Workspace): the chat transcript. */
+  data: ChatDataSchema.optional(),
 });
 export type ZendeskComment = z.infer<typeof CommentSchema>;
 
@@ -109,17 +124,92 @@ export const TicketUpdateSchema = TicketFieldsSchema.extend({
 });
 export type ZendeskTicketUpdate = z.input<typeof TicketUpdateSchema>;
 
-const CommentsPageSchema = z.object({
-  comments: z.array(CommentSchema),
-  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable() }),
-});
-const UserSchema = z.looseObject({
+export const AuditEventSchema = z.looseObject({
   id: z.number(),
-  role: z.string(),
+  type: z.string(),
+  field_name: z.string().optional(),
+  value: z.unknown().optional(),
+  previous_value: z.unknown().optional(),
+});
+export const AuditSchema = z.looseObject({
+  id: z.number(),
+  ticket_id: z.number(),
+  author_id: z.number().optional(),
+  created_at: z.string(),
+  events: z.array(AuditEventSchema).default([]),
+});
+export type ZendeskAudit = z.infer<typeof AuditSchema>;
+
+export const TicketFieldSchema = z.looseObject({
+  id: z.number(),
+  type: z.string(),
+  title: z.string(),
+  active: z.boolean().optional(),
+});
+export type ZendeskTicketField = z.infer<typeof TicketFieldSchema>;
+const TicketFieldInputSchema = z.object({
+  type: z.string(),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  active: z.boolean().optional(),
+  required: z.boolean().optional(),
+});
+export type ZendeskTicketFieldInput = z.input<typeof TicketFieldInputSchema>;
+
+export const UserSchema = z.looseObject({
+  id: z.number(),
+  role: z.enum(['end-user', 'agent', 'admin']),
   name: z.string().optional(),
 });
 export type ZendeskUser = z.infer<typeof UserSchema>;
 
+const ParticipantSchema = z.looseObject({
+  user_id: z.number().nullable().optional(),
+  name: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  slack_channel_id: z.string().nullable().optional(),
+  msteams_channel_id: z.string().nullable().optional(),
+  support_group_id: z.number().nullable().optional(),
+  support_agent_id: z.number().nullable().optional(),
+});
+export const SideConversationSchema = z.looseObject({
+  id: z.string(),
+  ticket_id: z.number(),
+  subject: z.string().nullable().optional(),
+  state: z.string(),
+  participants: z.array(ParticipantSchema).default([]),
+});
+export type ZendeskSideConversation = z.infer<typeof SideConversationSchema>;
+export const SideConversationEventSchema = z.looseObject({
+  id: z.string(),
+  side_conversation_id: z.string(),
+  type: z.string(),
+  message: z
+    .looseObject({
+      subject: z.string().nullable().optional(),
+      body: z.string().nullable().optional(),
+      html_body: z.string().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+});
+export type ZendeskSideConversationEvent = z.infer<typeof SideConversationEventSchema>;
+
+export const ChatEventSchema = z.looseObject({
+  id: z.number(),
+  type: z.string(),
+  value: z.looseObject({ chat_id: z.string(), history: z.array(ChatEntrySchema).default([]) }),
+});
+export type ZendeskChatEvent = z.infer<typeof ChatEventSchema>;
+
+/** Offset pagination (`next_page`), used by the endpoints whose documented answer has no cursor. */
+const offsetPage = <K extends string, S extends z.ZodType>(key: K, item: S) =>
+  z.object({ [key]: z.array(item), next_page: z.string().nullable().optional() } as Record<K, z.ZodArray<S>> & { next_page: z.ZodOptional<z.ZodNullable<z.ZodString>> });
+
+const CommentsPageSchema = z.object({
+  comments: z.array(CommentSchema),
+  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable() }),
+});
 const TicketsPageSchema = z.object({
   tickets: z.array(TicketSchema),
   meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable() }),
@@ -343,6 +433,24 @@ export function createZendeskApi(opts: ZendeskApiOptions) {
 
   const pick = <K extends string, S extends z.ZodType>(key: K, schema: S) => z.object({ [key]: schema } as Record<K, S>);
 
+  /** Follows `next_page` to the end (absolute URLs on this account only). */
+  async function pages<S extends z.ZodType>(operation: string, first: Segment[], key: string, item: S): Promise<z.infer<S>[]> {
+    const schema = offsetPage(key, item);
+    const all: z.infer<S>[] = [];
+    let next: string | null = null;
+    for (let n = 0; ; n++) {
+      const page = (await call(operation, 'GET', next ?? [...first, { per_page: 100 } as unknown as Segment], schema)) as Record<string, unknown> & { next_page?: string | null };
+      all.push(...(page[key] as z.infer<S>[]));
+      const url = page.next_page;
+      if (!url) return all;
+      // Never send our credentials elsewhere, never loop.
+      if (!url.startsWith(`${endpointUri}/`) || url === next || n > 10_000) {
+        throw new ZendeskApiError({ operation, method: 'GET', path: describe(first), status: 200, code: 'InvalidResponse', retryable: false });
+      }
+      next = url;
+    }
+  }
+
   return {
     async getTicket(id: number): Promise<ZendeskTicket> {
       return (await call('getTicket', 'GET', ['tickets', id], pick('ticket', TicketSchema))).ticket;
@@ -369,16 +477,6 @@ export function createZendeskApi(opts: ZendeskApiOptions) {
     async listRecentComments(ticketId: number, count = 100): Promise<ZendeskComment[]> {
       const query: Query = { 'page[size]': Math.min(100, count), sort: '-created_at' };
       return (await call('listRecentComments', 'GET', ['tickets', ticketId, 'comments', query as unknown as Segment], CommentsPageSchema)).comments;
-    },
-
-    /** Users by id (roles: end-user, agent, admin), up to 100 per call. */
-    async showManyUsers(ids: number[]): Promise<ZendeskUser[]> {
-      const all: ZendeskUser[] = [];
-      for (let i = 0; i < ids.length; i += 100) {
-        const query: Query = { ids: ids.slice(i, i + 100).join(',') };
-        all.push(...(await call('showManyUsers', 'GET', ['users', 'show_many', query as unknown as Segment], pick('users', z.array(UserSchema)))).users);
-      }
-      return all;
     },
 
     /**
@@ -446,6 +544,69 @@ export function createZendeskApi(opts: ZendeskApiOptions) {
       // An absolute URL: node-zendesk then sends it as is (for this path it would otherwise add
       // page[size]=100, and exportCursor() sends start_time=undefined alongside a cursor).
       return call('exportTicketsCursor', 'GET', `${endpointUri}/incremental/tickets/cursor.json?${q.toString()}`, TicketExportPageSchema);
+    },
+
+    /**
+     * PUT /tickets/{id}/tags: adds tags (Zendesk's OpenAPI document does not list the
+     * `additional_tags` ticket property this product used before). Returns the ticket's tags.
+     */
+    async addTags(ticketId: number, tags: string[]): Promise<string[]> {
+      const body = { tags: z.array(z.string().min(1)).min(1).parse(tags) };
+      return (await call('addTags', 'PUT', ['tickets', ticketId, 'tags'], pick('tags', z.array(z.string())), body)).tags;
+    },
+
+    /** Every ticket field, system and custom (`type` says text, textarea, …). */
+    async listTicketFields(): Promise<ZendeskTicketField[]> {
+      return pages('listTicketFields', ['ticket_fields'], 'ticket_fields', TicketFieldSchema);
+    },
+
+    async createTicketField(field: ZendeskTicketFieldInput): Promise<ZendeskTicketField> {
+      const body = { ticket_field: TicketFieldInputSchema.parse(field) };
+      return (await call('createTicketField', 'POST', ['ticket_fields'], pick('ticket_field', TicketFieldSchema), body)).ticket_field;
+    },
+
+    /** Every audit of a ticket, oldest first (offset pages of 100). */
+    async listAudits(ticketId: number): Promise<ZendeskAudit[]> {
+      return pages('listAudits', ['tickets', ticketId, 'audits'], 'audits', AuditSchema);
+    },
+
+    async getUser(id: number): Promise<ZendeskUser> {
+      return (await call('getUser', 'GET', ['users', id], pick('user', UserSchema))).user;
+    },
+
+    /** Users by id (unknown ids are left out), 100 per request. */
+    async showManyUsers(ids: number[]): Promise<ZendeskUser[]> {
+      const out: ZendeskUser[] = [];
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 100) {
+        const q = new URLSearchParams({ ids: unique.slice(i, i + 100).join(',') });
+        out.push(...(await call('showManyUsers', 'GET', `${endpointUri}/users/show_many.json?${q.toString()}`, pick('users', z.array(UserSchema)))).users);
+      }
+      return out;
+    },
+
+    async listSideConversations(ticketId: number): Promise<ZendeskSideConversation[]> {
+      return pages('listSideConversations', ['tickets', ticketId, 'side_conversations'], 'side_conversations', SideConversationSchema);
+    },
+
+    async listSideConversationEvents(ticketId: number, sideConversationId: string): Promise<ZendeskSideConversationEvent[]> {
+      return pages('listSideConversationEvents', ['tickets', ticketId, 'side_conversations', sideConversationId, 'events'], 'events', SideConversationEventSchema);
+    },
+
+    /** PUT /chat_redactions/{ticket_id}: `text` is the message with `<redact>` tags. Refused for active chats. */
+    async redactChatMessage(ticketId: number, ref: { chatId: string; chatIndex?: number; messageId?: string }, text: string): Promise<ZendeskChatEvent> {
+      const body: Record<string, unknown> = { chat_id: ref.chatId, text };
+      if (ref.chatIndex !== undefined) body.chat_index = ref.chatIndex;
+      else if (ref.messageId !== undefined) body.message_id = ref.messageId;
+      return (await call('redactChatMessage', 'PUT', ['chat_redactions', ticketId], pick('chat_event', ChatEventSchema), body)).chat_event;
+    },
+
+    /** PUT /chat_file_redactions/{ticket_id}: the files become empty. Refused for active chats. */
+    async redactChatFiles(ticketId: number, ref: { chatId: string; chatIndexes?: number[]; messageIds?: string[] }): Promise<ZendeskChatEvent> {
+      const body: Record<string, unknown> = { chat_id: ref.chatId };
+      if (ref.chatIndexes && ref.chatIndexes.length > 0) body.chat_indexes = ref.chatIndexes;
+      else body.message_ids = ref.messageIds ?? [];
+      return (await call('redactChatFiles', 'PUT', ['chat_file_redactions', ticketId], pick('chat_event', ChatEventSchema), body)).chat_event;
     },
 
     async deleteTicket(id: number): Promise<void> {

@@ -61,7 +61,7 @@ const schemas = {
   'usergroups.users.list': z.object({ usergroup: opt, include_disabled: opt }).loose(),
   'conversations.open': z.object({ users: opt, channel: opt, return_im: opt }).loose(),
   'conversations.history': z.object({ channel: opt, oldest: opt, latest: opt, limit: opt, include_all_metadata: opt }).loose(),
-  'conversations.replies': z.object({ channel: opt, ts: opt, limit: opt, include_all_metadata: opt }).loose(),
+  'conversations.replies': z.object({ channel: opt, ts: opt, oldest: opt, latest: opt, limit: opt, include_all_metadata: opt }).loose(),
 } as const;
 
 function clone<T>(v: T): T {
@@ -386,20 +386,24 @@ export class SlackStore {
       const { metadata, ...rest } = publicMessage(m);
       return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
     });
-    return { ok: true, messages: page, has_more: top.length > limit, pin_count: 0, response_metadata: { next_cursor: '' } };
+    // channel_actions_*: required by Slack's document; a channel without channel actions has null/0.
+    return { ok: true, messages: page, has_more: top.length > limit, pin_count: 0, channel_actions_ts: null, channel_actions_count: 0, response_metadata: { next_cursor: '' } };
   }
 
-  /** A thread: the parent first, then its replies oldest first; metadata only with include_all_metadata. */
+  /** A thread: its parent first, then the replies oldest first; metadata only with include_all_metadata. */
   private conversationsReplies(a: z.output<(typeof schemas)['conversations.replies']>): Envelope {
     const channel = a.channel ? this.channels.get(a.channel) : undefined;
     if (!channel) return { ok: false, error: 'channel_not_found' };
-    if (!a.ts) return { ok: false, error: 'invalid_arguments' };
-    const all = this.messages.get(channel.id) ?? [];
-    const parent = all.find((m) => m.ts === a.ts);
+    const parent = a.ts && TS_RE.test(a.ts) ? this.findMessage(channel.id, a.ts) : undefined;
     if (!parent) return { ok: false, error: 'thread_not_found' };
-    const limit = Math.min(Math.max(Number(a.limit ?? 100) || 100, 1), 1000);
+    const oldest = Number(a.oldest ?? 0);
+    const latest = a.latest !== undefined ? Number(a.latest) : Infinity;
+    const limit = Math.min(Math.max(Number(a.limit ?? 1000) || 1000, 1), 1000);
     const withMetadata = a.include_all_metadata === 'true' || a.include_all_metadata === '1';
-    const thread = [parent, ...all.filter((m) => m.thread_ts === a.ts && m.ts !== a.ts)];
+    const root = parent.thread_ts ?? parent.ts;
+    const thread = (this.messages.get(channel.id) ?? []).filter(
+      (m) => (m.ts === root || m.thread_ts === root) && (m.ts === root || (Number(m.ts) > oldest && Number(m.ts) <= latest)),
+    );
     const page = thread.slice(0, limit).map((m) => {
       const { metadata, ...rest } = publicMessage(m);
       return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;

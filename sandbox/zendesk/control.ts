@@ -5,7 +5,14 @@ import type {
   FaultSpec,
   SandboxConfig,
   SandboxState,
+  SeedChatInput,
   SeedCommentInput,
+  SeededChat,
+  SeedSideConversationInput,
+  SeedUserInput,
+  ZdSideConversation,
+  ZdSideConversationEvent,
+  ZdUser,
   SeededTicket,
   SeedTicketInput,
   SeedTicketsOptions,
@@ -39,6 +46,24 @@ export class ZendeskControl {
   /** Adds a comment as an end user would (author defaults to the requester; public by default). */
   addComment(ticketId: number, input: SeedCommentInput): Promise<{ ticket: ZdTicket; comment: ZdComment }> {
     return this.call('POST', `tickets/${ticketId}/comments`, input);
+  }
+
+  /** A Zendesk Chat transcript (a ChatStartedEvent comment); `active` defaults to true. */
+  seedChat(ticketId: number, input: SeedChatInput): Promise<SeededChat> {
+    return this.call('POST', `tickets/${ticketId}/chats`, input);
+  }
+
+  /** The visitor leaves: the chat ends (a ChatEndedEvent audit) and may now be redacted. */
+  endChat(ticketId: number, chatId: string): Promise<void> {
+    return this.call('POST', `tickets/${ticketId}/chats/${encodeURIComponent(chatId)}/end`);
+  }
+
+  seedSideConversation(ticketId: number, input: SeedSideConversationInput): Promise<{ side_conversation: ZdSideConversation; events: ZdSideConversationEvent[] }> {
+    return this.call('POST', `tickets/${ticketId}/side_conversations`, input);
+  }
+
+  async addUser(input: SeedUserInput): Promise<ZdUser> {
+    return (await this.call<{ user: ZdUser }>('POST', 'users', input)).user;
   }
 
   async getTicket(ticketId: number): Promise<ZdTicket & { comments: ZdComment[] }> {

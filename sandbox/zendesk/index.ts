@@ -5,4 +5,4 @@ export { seedTickets } from './seed';
 export { ZendeskStore, API_USER_ID, DEFAULT_CONFIG } from './store';
 export { REDACTION_GLYPH, plainToHtml, htmlToPlain } from './html';
 export * from './types';
-export { AGENT_USER_ID, SandboxUsers } from './users';
+export { AGENT_USER_ID } from './users';

@@ -5,8 +5,18 @@ import { ZendeskControl } from './control';
 import { ApiError, badRequest, invalidEndpoint } from './errors';
 import { seedTickets } from './seed';
 import { type IComment, type ITicket, ZendeskStore } from './store';
-import { SandboxUsers } from './users';
-import type { CallLogEntry, FaultInfo, FaultSpec, SandboxConfig, SeedCommentInput, SeedTicketInput, SeedTicketsOptions } from './types';
+import type {
+  CallLogEntry,
+  FaultInfo,
+  FaultSpec,
+  SandboxConfig,
+  SeedChatInput,
+  SeedCommentInput,
+  SeedSideConversationInput,
+  SeedTicketInput,
+  SeedTicketsOptions,
+  SeedUserInput,
+} from './types';
 
 export interface ZendeskSandboxOptions {
   port?: number;
@@ -165,9 +175,6 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     routes.push({ method, re: new RegExp('^' + pattern.replace(/:id/g, '([^/]+)') + '$'), handler });
   };
 
-  const users = new SandboxUsers(s);
-  route('GET', 'users/show_many', (ctx) => ({ status: 200, body: users.showMany(ctx.query.ids) }));
-  route('GET', 'users/:id', (_ctx, [u]) => ({ status: 200, body: users.show(id(u)) }));
 
   route('GET', 'tickets', (ctx) =>
     listPage(ctx, s().listTickets(ctx.query.external_id), 'tickets', (t) => s().renderTicket(t), (t) => t.id),
@@ -209,6 +216,28 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   }));
   route('POST', 'tickets/:id/merge', (ctx, [t]) => ({ status: 200, body: { job_status: s().renderJob(s().merge(id(t), ctx.body)) } }));
   route('GET', 'job_statuses/:id', (_ctx, [j]) => ({ status: 200, body: { job_status: s().renderJob(s().pollJob(j ?? '')) } }));
+  // Tags (the product adds tags here: `additional_tags` on a ticket update is not in Zendesk's OpenAPI document).
+  route('GET', 'tickets/:id/tags', (_ctx, [t]) => ({ status: 200, body: { tags: [...s().getTicket(id(t)).tags] } }));
+  route('PUT', 'tickets/:id/tags', (ctx, [t]) => ({ status: 200, body: { tags: [...s().changeTags(id(t), 'add', ctx.body).tags] } }));
+  route('POST', 'tickets/:id/tags', (ctx, [t]) => ({ status: 201, body: { tags: [...s().changeTags(id(t), 'set', ctx.body).tags] } }));
+  route('DELETE', 'tickets/:id/tags', (ctx, [t]) => {
+    s().changeTags(id(t), 'remove', ctx.body);
+    return { status: 204 };
+  });
+  route('GET', 'tickets/:id/audits', (ctx, [t]) => listPage(ctx, s().listAudits(id(t)), 'audits', (a) => s().renderAudit(a), (a) => a.id));
+  // Other places (places.ts).
+  route('GET', 'ticket_fields', () => ({ status: 200, body: { ticket_fields: s().places.listFields(), next_page: null, previous_page: null, count: s().places.listFields().length } }));
+  route('POST', 'ticket_fields', (ctx) => ({ status: 201, body: { ticket_field: s().places.createField(ctx.body) } }));
+  route('GET', 'ticket_fields/:id', (_ctx, [f]) => ({ status: 200, body: { ticket_field: s().places.getField(id(f)) } }));
+  route('PUT', 'ticket_fields/:id', (ctx, [f]) => ({ status: 200, body: { ticket_field: s().places.updateField(id(f), ctx.body) } }));
+  route('GET', 'users/show_many', (ctx) => ({ status: 200, body: { users: s().places.showManyUsers(ctx.query.ids), next_page: null, previous_page: null } }));
+  route('GET', 'users/:id', (_ctx, [u]) => ({ status: 200, body: { user: s().places.getUser(id(u)) } }));
+  // Their ids are UUIDs: the cursor is the position in the list.
+  const byPosition = <T>(ctx: Ctx, list: T[], key: string): Reply => listPage(ctx, list, key, (x) => x, (x) => list.indexOf(x) + 1);
+  route('GET', 'tickets/:id/side_conversations', (ctx, [t]) => byPosition(ctx, s().places.listSideConversations(id(t)), 'side_conversations'));
+  route('GET', 'tickets/:id/side_conversations/:id/events', (ctx, [t, sc]) => byPosition(ctx, s().places.sideConversationEvents(id(t), sc ?? ''), 'events'));
+  route('PUT', 'chat_redactions/:id', (ctx, [t]) => ({ status: 200, body: s().places.redactChat(id(t), ctx.body) }));
+  route('PUT', 'chat_file_redactions/:id', (ctx, [t]) => ({ status: 200, body: s().places.redactChatFiles(id(t), ctx.body) }));
   route('GET', 'incremental/tickets/cursor', (ctx) => {
     incrementalGate();
     return { status: 200, body: s().exportTicketsCursor({ startTime: ctx.query.start_time, cursor: ctx.query.cursor, perPage: ctx.query.per_page }) };
@@ -230,6 +259,13 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     return { status: 200, body: { ticket: st.tickets[0] } };
   });
   control('POST', 'tickets/:id/comments', (body, [t]) => ({ status: 201, body: s().addCommentAs(id(t), body as SeedCommentInput) }));
+  control('POST', 'tickets/:id/chats', (body, [t]) => ({ status: 201, body: s().places.seedChat(id(t), body as SeedChatInput) }));
+  control('POST', 'tickets/:id/chats/:id/end', (_b, [t, c]) => {
+    s().places.endChat(id(t), decodeURIComponent(c ?? ''));
+    return { status: 204 };
+  });
+  control('POST', 'tickets/:id/side_conversations', (body, [t]) => ({ status: 201, body: s().places.seedSideConversation(id(t), body as SeedSideConversationInput) }));
+  control('POST', 'users', (body) => ({ status: 201, body: { user: s().places.addUser(body as SeedUserInput) } }));
   control('GET', 'state', () => ({ status: 200, body: s().state() }));
   control('GET', 'calls', () => ({ status: 200, body: { calls } }));
   control('DELETE', 'calls', () => {
@@ -238,7 +274,6 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   });
   control('POST', 'reset', () => {
     s().reset();
-    users.reset();
     calls = [];
     faults = [];
     incrementalHits = [];

@@ -1,6 +1,7 @@
 // In-memory state and behaviour of the emulated Zendesk account. HTTP-agnostic: throws ApiError.
 import { randomBytes } from 'node:crypto';
 import { ApiError, badRequest, notFound, recordInvalid } from './errors';
+import { type IChat, ZendeskPlaces } from './places';
 import { applyRedactMarkup, htmlToPlain, plainToHtml, RedactMarkupError, redactTextInHtml, REDACTION_GLYPH, stripRedactMarkup } from './html';
 import {
   TICKET_STATUSES,
@@ -40,6 +41,8 @@ export interface IComment {
   auditId: number;
   createdAt: number;
   channel: string;
+  /** A Zendesk Chat transcript: the comment is a ChatStartedEvent (places.ts). */
+  chat?: IChat;
 }
 
 export interface ITicket {
@@ -61,7 +64,7 @@ export interface ITicket {
 }
 
 interface IAuditEvent {
-  type: 'Create' | 'Change' | 'Comment' | 'CommentRedactionEvent' | 'AttachmentRedactionEvent' | 'Merge';
+  type: 'Create' | 'Change' | 'Comment' | 'CommentRedactionEvent' | 'AttachmentRedactionEvent' | 'Merge' | 'ChatStartedEvent' | 'ChatEndedEvent';
   field?: string;
   value?: unknown;
   previous?: unknown;
@@ -144,12 +147,15 @@ export class ZendeskStore {
   private version = 0;
   private exportIndex: { version: number; list: ITicket[] } | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Ticket fields, users, side conversations and chats. */
+  readonly places: ZendeskPlaces;
 
   constructor(
     readonly baseUrl: string,
     private readonly initialConfig: Partial<SandboxConfig> = {},
   ) {
     this.config = { ...DEFAULT_CONFIG, ...initialConfig };
+    this.places = new ZendeskPlaces(this, API_USER_ID);
   }
 
   reset(): void {
@@ -164,6 +170,7 @@ export class ZendeskStore {
     this.nextAttachmentId = 300_000_000_001;
     this.touch();
     this.config = { ...DEFAULT_CONFIG, ...this.initialConfig };
+    this.places.reset();
     this.dispose();
   }
 
@@ -208,6 +215,11 @@ export class ZendeskStore {
   }
 
   renderComment(c: IComment): ZdComment {
+    if (c.chat) {
+      // Agent Workspace lists a chat transcript as a comment of type ChatStartedEvent whose `data` holds the chat.
+      const chat = { chat_id: c.chat.chatId, visitor_id: c.chat.visitorId, history: structuredClone(c.chat.history) };
+      return { ...this.renderComment({ ...c, chat: undefined }), type: 'ChatStartedEvent', body: '', html_body: '', plain_body: '', data: chat };
+    }
     return {
       id: c.id,
       type: 'Comment',
@@ -298,6 +310,12 @@ export class ZendeskStore {
         audit_id: r.audit_id,
         created_at: r.created_at,
       };
+    }
+    if (e.type === 'ChatStartedEvent' || e.type === 'ChatEndedEvent') {
+      const chat = e.commentId !== undefined ? this.comments.get(e.commentId)?.chat : undefined;
+      if (!chat) return { id, type: e.type, event_type: e.type };
+      const value = e.type === 'ChatStartedEvent' ? { chat_id: chat.chatId, visitor_id: chat.visitorId, history: structuredClone(chat.history) } : { chat_id: chat.chatId, visitor_id: chat.visitorId, is_served: true, tags: [] };
+      return { id, type: e.type, event_type: e.type, value };
     }
     if (e.type === 'CommentRedactionEvent' || e.type === 'AttachmentRedactionEvent') {
       return { id, type: e.type, event_type: e.type, comment_id: e.commentId };
@@ -412,6 +430,7 @@ export class ZendeskStore {
       { type: 'Comment', commentId: c.id },
       { type: 'Create', field: 'subject', value: t.subject },
       { type: 'Create', field: 'status', value: t.status },
+      ...t.customFields.filter((f) => f.value !== null && f.value !== undefined).map((f): IAuditEvent => ({ type: 'Create', field: String(f.id), value: f.value })),
     ]);
     this.touch();
     return { ticket: t, audit };
@@ -460,7 +479,9 @@ export class ZendeskStore {
       change('tags', next, before);
     }
     if (customFields) {
-      change('custom_fields', customFields, t.customFields);
+      // One Change event per field, `field_name` = the field id (as Zendesk's audits show it).
+      const before = new Map(t.customFields.map((f) => [f.id, f.value]));
+      for (const f of customFields) change(String(f.id), f.value, before.get(f.id) ?? null);
       t.customFields = customFields;
     }
     if (externalId !== undefined) {
@@ -540,6 +561,47 @@ export class ZendeskStore {
 
   listComments(ticketId: number): IComment[] {
     return this.liveTicket(ticketId).comments;
+  }
+
+  /** GET /tickets/{id}/audits, oldest first. */
+  listAudits(ticketId: number): IAudit[] {
+    this.liveTicket(ticketId);
+    return this.audits.filter((a) => a.ticketId === ticketId).sort((a, b) => a.id - b.id);
+  }
+
+  // ---------- chats (places.ts) ----------
+
+  addChatComment(t: ITicket, chat: IChat, at: number): IComment {
+    const auditId = this.nextAuditId;
+    const c = this.addComment(t, { body: '', public: true, authorId: t.requesterId, at, channel: 'chat' }, auditId);
+    c.chat = chat;
+    this.bump(t, at);
+    this.addAudit(t.id, t.updatedAt, t.requesterId, 'chat', [{ type: 'ChatStartedEvent', commentId: c.id }]);
+    return c;
+  }
+
+  recordChatEvent(c: IComment, type: 'ChatEndedEvent'): void {
+    const t = this.liveTicket(c.ticketId);
+    this.bump(t);
+    this.addAudit(t.id, t.updatedAt, API_USER_ID, 'chat', [{ type, commentId: c.id }]);
+  }
+
+  afterChatRedaction(c: IComment): void {
+    this.afterRedaction(this.liveTicket(c.ticketId), [{ type: 'CommentRedactionEvent', commentId: c.id }]);
+  }
+
+  // ---------- tags (PUT adds, POST sets, DELETE removes) ----------
+
+  /** `safe_update` with a stale `updated_stamp` → 409, as the Tags reference documents. */
+  changeTags(ticketId: number, mode: 'add' | 'set' | 'remove', payload: unknown): ITicket {
+    const t = this.liveTicket(ticketId);
+    if (!isObj(payload) || payload.tags === undefined) throw badRequest('InvalidParam', 'tags is required');
+    const safe = payload.safe_update === true || payload.safe_update === 'true';
+    if (safe && payload.updated_stamp !== iso(t.updatedAt)) {
+      throw new ApiError(409, { error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' });
+    }
+    const key = mode === 'add' ? 'additional_tags' : mode === 'set' ? 'tags' : 'remove_tags';
+    return this.updateTicket(ticketId, { ticket: { [key]: payload.tags } }).ticket;
   }
 
   private commentOf(ticketId: number, commentId: number): { t: ITicket; c: IComment } {

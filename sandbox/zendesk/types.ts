@@ -27,7 +27,7 @@ export interface ZdAttachment {
 
 export interface ZdComment {
   id: number;
-  type: 'Comment';
+  type: 'Comment' | 'ChatStartedEvent';
   author_id: number;
   body: string;
   html_body: string;
@@ -38,6 +38,8 @@ export interface ZdComment {
   via: ZdVia;
   metadata: Record<string, unknown>;
   created_at: string;
+  /** ChatStartedEvent only: the chat and its messages. */
+  data?: { chat_id: string; visitor_id: string; history: ZdChatEntry[] };
 }
 
 export interface ZdTicket {
@@ -200,4 +202,143 @@ export interface SandboxConfig {
 
 export interface SandboxState {
   tickets: (ZdTicket & { comments: ZdComment[] })[];
+}
+
+// ---- other places on a ticket (places.ts) ----
+
+/** One entry of a ChatStartedEvent's `history` (Zendesk Chat in Agent Workspace). */
+export interface ZdChatEntry {
+  type: 'ChatMessage' | 'ChatFileAttachment';
+  /** Legacy chats number their entries; messaging-backed ones carry `message_id` instead. */
+  chat_index?: number;
+  message_id?: string;
+  actor_id: number;
+  actor_name: string;
+  actor_type: 'end-user' | 'agent';
+  timestamp: number;
+  message?: string;
+  filename?: string;
+  mime_type?: string;
+  size?: number;
+  url?: string;
+}
+
+export interface ZdTicketField {
+  id: number;
+  url: string;
+  type: string;
+  title: string;
+  raw_title: string;
+  description: string;
+  raw_description: string;
+  position: number;
+  active: boolean;
+  required: boolean;
+  collapsed_for_agents: boolean;
+  regexp_for_validation: string | null;
+  title_in_portal: string;
+  raw_title_in_portal: string;
+  visible_in_portal: boolean;
+  editable_in_portal: boolean;
+  required_in_portal: boolean;
+  tag: string | null;
+  created_at: string;
+  updated_at: string;
+  removable: boolean;
+  agent_description: string | null;
+}
+
+export interface ZdUser {
+  id: number;
+  url: string;
+  name: string;
+  email: string;
+  role: 'end-user' | 'agent' | 'admin';
+  role_type: number | null;
+  active: boolean;
+  verified: boolean;
+  suspended: boolean;
+  created_at: string;
+  updated_at: string;
+  time_zone: string;
+  iana_time_zone: string;
+  locale: string;
+  locale_id: number;
+  organization_id: number | null;
+  tags: string[];
+  user_fields: Record<string, unknown>;
+}
+
+export interface ZdParticipant {
+  user_id?: number;
+  name: string;
+  email?: string;
+  /** Slack / Microsoft Teams side conversations, and child tickets (support_group_id / support_agent_id). */
+  slack_workspace_id?: string;
+  slack_channel_id?: string;
+  msteams_channel_id?: string;
+  support_group_id?: number;
+  support_agent_id?: number;
+}
+
+export interface ZdSideConversation {
+  id: string;
+  url: string;
+  ticket_id: number;
+  subject: string;
+  preview_text: string;
+  state: 'open' | 'closed';
+  participants: ZdParticipant[];
+  external_ids: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+  message_added_at: string;
+  state_updated_at: string;
+}
+
+export interface ZdSideConversationEvent {
+  id: string;
+  side_conversation_id: string;
+  ticket_id: number;
+  type: 'create' | 'reply' | 'update';
+  actor: ZdParticipant;
+  via: string;
+  created_at: string;
+  message: {
+    subject: string;
+    preview_text: string;
+    body: string;
+    html_body: string;
+    from: ZdParticipant;
+    to: ZdParticipant[];
+    attachments: unknown[];
+  } | null;
+  updates: Record<string, unknown>;
+  url: string;
+}
+
+export interface SeedUserInput {
+  id?: number;
+  name: string;
+  email?: string;
+  role?: 'end-user' | 'agent' | 'admin';
+}
+
+export interface SeedChatInput {
+  chat_id?: string;
+  /** Default true: the chat is still going on (redaction refused until it ends). */
+  active?: boolean;
+  messages: { message?: string; file?: { filename: string; mime_type?: string; size?: number }; actor_type?: 'end-user' | 'agent'; message_id?: string }[];
+}
+
+export interface SeededChat {
+  comment_id: number;
+  chat_id: string;
+  history: ZdChatEntry[];
+}
+
+export interface SeedSideConversationInput {
+  subject?: string;
+  state?: 'open' | 'closed';
+  messages: { body: string; from?: ZdParticipant; to?: ZdParticipant[] }[];
 }

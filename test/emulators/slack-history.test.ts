@@ -32,3 +32,16 @@ test('lists top-level messages newest first, with metadata only when asked for',
   expect(later.messages?.map((m) => m.ts)).toEqual([second.ts]);
   await expect(slack.conversations.history({ channel: 'C0NOPE' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
 });
+
+test('conversations.replies: the parent then its replies, metadata only when asked for', async () => {
+  const metadata = { event_type: 'pan_redaction_request', event_payload: { child_ticket_id: 9 } };
+  const parent = await slack.chat.postMessage({ channel: 'C0REDACT', text: 'card', metadata });
+  const reply = await slack.chat.postMessage({ channel: 'C0REDACT', text: 'reminder', thread_ts: parent.ts! });
+  await slack.chat.postMessage({ channel: 'C0REDACT', text: 'elsewhere' });
+  const plain = await slack.conversations.replies({ channel: 'C0REDACT', ts: parent.ts! });
+  expect(plain.messages?.map((m) => m.ts)).toEqual([parent.ts, reply.ts]);
+  expect(plain.messages?.[0]?.metadata).toBeUndefined();
+  const withMeta = await slack.conversations.replies({ channel: 'C0REDACT', ts: reply.ts!, include_all_metadata: true });
+  expect(withMeta.messages?.[0]?.metadata).toEqual(metadata);
+  await expect(slack.conversations.replies({ channel: 'C0REDACT', ts: '1000000000.000001' })).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+});
