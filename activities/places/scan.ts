@@ -34,6 +34,13 @@ function auditTexts(e: ZendeskAudit['events'][number]): string[] {
   return [e.value, e.previous_value].filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
 
+/** Whether Zendesk emails a public comment by this author to someone else: an agent's reply, or any comment on a ticket with CCs. */
+function emailedToOthers(ticket: PlacesInput['ticket'], authorId: number | null | undefined): boolean {
+  const t = ticket as { requester_id?: number | null; email_cc_ids?: unknown; collaborator_ids?: unknown };
+  const ccs = [t.email_cc_ids, t.collaborator_ids].some((ids) => Array.isArray(ids) && ids.length > 0);
+  return ccs || (authorId != null && t.requester_id != null && authorId !== t.requester_id);
+}
+
 export function scanPlaces(input: PlacesInput): PlaceFinding[] {
   const key = input.fingerprintKey;
   const out: PlaceFinding[] = [];
@@ -56,8 +63,9 @@ export function scanPlaces(input: PlacesInput): PlaceFinding[] {
           for (const x of cardsIn(key, entry.filename)) push({ place: 'chat', kind: 'file', chatId: c.data.chat_id, ...at, ...card(x) });
         }
       }
-    } else if (c.public) {
-      // Zendesk notified the requester and CCs of this public comment by email: that copy stays.
+    } else if (c.public && emailedToOthers(input.ticket, c.author_id)) {
+      // Zendesk emailed this public comment to the requester or CCs: that copy stays with them. The
+      // requester's own message is not emailed back to them, so alone it leaves no copy.
       for (const x of cardsIn(key, c.plain_body ?? c.body)) push({ place: 'email', commentId: c.id, ...card(x) });
     }
   }

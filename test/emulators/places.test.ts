@@ -1,6 +1,7 @@
 // activities/places over the real gateway (node-zendesk) against the Zendesk emulator: chat
 // transcripts, text custom fields, side conversations, audit values and emails already sent.
 // Activities run in Temporal's MockActivityEnvironment (an activity context for their logger).
+import { AGENT_USER_ID } from '../../sandbox/zendesk/users';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createPlaceActivities, type PlaceFinding } from '../../activities/places';
 import { AMEX, assertNoLeak, MASTERCARD, spaced, VISA, VISA_2 } from '../helpers/cards';
@@ -179,8 +180,15 @@ describe('residuals', () => {
     ]);
   });
 
-  test('a public comment with a card was emailed: a residual that stays after the comment is redacted', async () => {
+  test("the requester's own public comment, with no CCs, was not emailed to anyone: no residual", async () => {
     const t = await env.sb.control.seedTicket({ comments: [{ body: `my card ${VISA}`, public: true }] });
+    const found = await run(acts.detectPlaces, { ticketId: t.ticket.id });
+    expect(found.findings).toEqual([]);
+  });
+
+  test("an agent's public reply with a card was emailed to the requester: a residual that stays after the comment is redacted", async () => {
+    const t = await env.sb.control.seedTicket({ comments: [{ body: 'hello' }, { body: `your card ${VISA} is on file`, public: true, author_id: AGENT_USER_ID }] });
+    t.comments.shift();
     const found = await run(acts.detectPlaces, { ticketId: t.ticket.id });
     expect(found.findings).toEqual([{ place: 'email', commentId: t.comments[0]!.id, last4: '1111', brand: 'visa', fingerprint: expect.any(String) }]);
     await env.api.redactCommentText(t.ticket.id, t.comments[0]!.id, VISA);
