@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { cardDigits, findCardNumbers, type Brand } from '../detection';
-import { findCardNumbersOcr, OCR_MIN_CONFIDENCE } from '../detection/ocr';
+import { findCardNumbersOcr, OCR_MIN_CONFIDENCE, withLineFindings, type OcrWord } from '../detection/ocr';
 import { createFileReader, downloadAttachment, notScannedReasonSchema, type PageText, type ReadLimits } from '../files';
 import { fingerprintCard } from '../security/fingerprint';
 import { maskCardNumbers } from '../security/mask';
@@ -64,21 +64,28 @@ export interface AttachmentScanner {
   close(): Promise<void>;
 }
 
-/** Card numbers on one page, deduplicated by fingerprint. */
-type PageFinding = { last4: string; brand: Brand; fingerprint: string; confidence: number };
+export type PageFinding = { last4: string; brand: Brand; fingerprint: string; confidence: number };
 
-function pageFindings(key: string, page: PageText): PageFinding[] {
+/** Card numbers on one page of a file, deduplicated by fingerprint. Also used by bench/attachments.ts. */
+export function pageFindings(key: string, page: PageText): PageFinding[] {
   const out = new Map<string, PageFinding>();
   const found =
     page.source === 'ocr'
-      ? findCardNumbersOcr(page.text, page.words).map((f) => ({ last4: f.last4, brand: f.brand, digits: f.digits, confidence: f.confidence }))
-      : findCardNumbers(page.text, { html: page.html === true }).map((f) => ({ last4: f.last4, brand: f.brand, digits: cardDigits(page.text, f), confidence: 100 }));
+      ? withLineFindings(page.text, (t, at) => findCardNumbersOcr(t, wordsIn(page.words ?? [], at, t.length)))
+      : page.html
+        ? findCardNumbers(page.text, { html: true }).map((f) => ({ ...f, digits: cardDigits(page.text, f), confidence: 100 }))
+        : withLineFindings(page.text, (t) => findCardNumbers(t).map((f) => ({ ...f, digits: cardDigits(t, f), confidence: 100 })));
   for (const f of found) {
     const fingerprint = fingerprintCard(key, f.digits);
     const seen = out.get(fingerprint);
     if (!seen || seen.confidence < f.confidence) out.set(fingerprint, { last4: f.last4, brand: f.brand, fingerprint, confidence: Math.round(f.confidence) });
   }
   return [...out.values()];
+}
+
+/** The words inside [at, at + length), with offsets relative to `at`. */
+function wordsIn(words: readonly OcrWord[], at: number, length: number): OcrWord[] {
+  return words.filter((w) => w.start >= at && w.end <= at + length).map((w) => ({ ...w, start: w.start - at, end: w.end - at }));
 }
 
 export function createAttachmentScanner(deps: AttachmentScannerDeps): AttachmentScanner {

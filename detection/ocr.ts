@@ -28,12 +28,12 @@ export const OCR_MIN_CONFIDENCE = 80;
 export const CORRECTION_PENALTY = 10;
 
 /** Letters OCR reads in place of digits, and the digit they stand for. */
-const CONFUSABLE: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', S: '5', B: '8', Z: '2' };
+const CONFUSABLE: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', ']': '1', S: '5', B: '8', Z: '2' };
 /** Marks OCR puts between digit groups where the image shows a space. */
 const NOISE = new Set([',', '.', ':', ';', '_', '\'', '`', '"', '·', '•', '‚', '„', '|', '~', '*', '°']);
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-const isAlnum = (c: string): boolean => /[\p{L}\p{Nd}|]/u.test(c);
+const isAlnum = (c: string): boolean => /[\p{L}\p{Nd}|\]]/u.test(c);
 
 /** The OCR text with confusable letters inside digit runs and noise between digit groups rewritten (same length). */
 export function normaliseOcrText(text: string): { text: string; corrected: Uint8Array } {
@@ -112,4 +112,29 @@ export function findCardNumbersOcr(text: string, words: readonly OcrWord[] = [],
     if (corrected) confidence = Math.max(0, confidence - CORRECTION_PENALTY);
     return { ...f, confidence, corrected, digits: cardDigits(norm.text, f) };
   });
+}
+
+/**
+ * Findings of the whole text plus those of each line read alone, in a file's text (OCR or a PDF text layer),
+ * where a line is a layout unit: a number on its own line is found even when the line above ends in digits
+ * that would join it into a longer, rejected run ("IMEI: 3569…" then the card on the next line).
+ * `find` runs on the whole text and on every line (with the line's offset); line findings get their offsets shifted.
+ */
+export function withLineFindings<F extends { start: number; end: number }>(text: string, find: (t: string, offset: number) => F[]): F[] {
+  const out = find(text, 0);
+  const covered = (s: number, e: number): boolean => out.some((f) => f.start < e && s < f.end);
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let nl = text.indexOf('\n', lineStart);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(lineStart, nl);
+    if (/\d{4}/.test(line)) {
+      for (const f of find(line, lineStart)) {
+        const shifted = { ...f, start: f.start + lineStart, end: f.end + lineStart };
+        if (!covered(shifted.start, shifted.end)) out.push(shifted);
+      }
+    }
+    lineStart = nl + 1;
+  }
+  return out.sort((a, b) => a.start - b.start);
 }

@@ -53,5 +53,8 @@ export async function prepareForOcr(bytes: Buffer, kind: FileKind, page = 0): Pr
   if (width < UPSCALE_BELOW_WIDTH) scale = Math.min(MAX_SCALE, UPSCALE_BELOW_WIDTH / Math.max(1, width));
   if (pixels * scale * scale > MAX_PIXELS) scale = Math.sqrt(MAX_PIXELS / pixels);
   if (Math.abs(scale - 1) > 0.05) out = out.resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' });
-  return out.normalise().png({ compressionLevel: 1 }).toBuffer();
+  // Min–max stretch: the default 1st–99th percentile turns a light chat bubble black on a page with little text.
+  // No binary threshold: on the corpus it broke blurred photo digits ("0691" → "06691") and gained nothing.
+  out = out.normalise({ lower: 0, upper: 100 });
+  return out.png({ compressionLevel: 1 }).toBuffer();
 }

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, notScanned, type FileKind, type FileReadResult, type Pa
 
 export interface FileReader {
   /** Reads one file's bytes. Never throws for a file's content: an unreadable file is `notScanned` with a reason. */
-  read(bytes: Buffer): Promise<FileReadResult & { skippedPages?: number }>;
+  read(bytes: Buffer): Promise<FileReadResult>;
   /** Runs `fn` when a reading slot is free (downloads take a slot too, so memory stays bounded). */
   withSlot<T>(fn: () => Promise<T>): Promise<T>;
   readonly limits: ReadLimits;
@@ -28,7 +28,7 @@ export function createFileReader(limits: Partial<ReadLimits> = {}): FileReader {
     return { page, text: r.text, confidence: r.confidence, source: 'ocr', words: r.words };
   };
 
-  const readBytes = async (bytes: Buffer): Promise<FileReadResult & { skippedPages?: number }> => {
+  const readBytes = async (bytes: Buffer): Promise<FileReadResult> => {
     if (bytes.length > l.maxBytes) return notScanned('too_large', `${bytes.length} bytes, over the ${l.maxBytes}-byte limit`);
     const deadline = Date.now() + l.timeoutMs;
     const sniffed = await sniffType(bytes);

@@ -37,8 +37,8 @@ export interface PageText {
 export type FileKind = 'pdf' | 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'text' | 'html';
 
 export type FileReadResult =
-  | { kind: FileKind; pages: PageText[]; notScanned?: undefined }
-  | { notScanned: NotScannedReason; detail: string; pages?: undefined };
+  | { kind: FileKind; pages: PageText[]; /** PDF pages past ATTACHMENT_MAX_PAGES, not read. */ skippedPages?: number; notScanned?: undefined }
+  | { notScanned: NotScannedReason; detail: string; kind?: undefined; pages?: undefined; skippedPages?: undefined };
 
 /** Bounds of the reader; defaults from config/index.ts. */
 export interface ReadLimits {

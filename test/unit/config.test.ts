@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactionSettings } from '../../config';
+import { attachmentLimits, ConfigError, loadConfig, redactionSettings } from '../../config';
 
 const valid = {
   ZENDESK_URL: 'https://acme.zendesk.com/api/v2/',
@@ -100,4 +100,10 @@ test('someone must be allowed to claim', () => {
   expect(problemsOf(noLeads)).toEqual([expect.stringMatching(/^SLACK_LEAD_USER_IDS or SLACK_LEAD_USERGROUP_ID/)]);
   expect(loadConfig({ ...noLeads, SLACK_LEAD_USERGROUP_ID: 'S0LEADS' }).SLACK_LEAD_USERGROUP_ID).toBe('S0LEADS');
   expect(problemsOf({ ...noLeads, SLACK_LEAD_USERGROUP_ID: 'leads' })).toEqual([expect.stringMatching(/^SLACK_LEAD_USERGROUP_ID: .*S0123ABCD/)]);
+});
+
+test('attachment reading bounds: defaults, and a bad value named', () => {
+  expect(attachmentLimits(loadConfig(valid))).toEqual({ maxBytes: 25 * 1024 * 1024, timeoutMs: 60_000, concurrency: 2, maxPages: 50 });
+  expect(attachmentLimits(loadConfig({ ...valid, ATTACHMENT_MAX_BYTES: '1048576', ATTACHMENT_CONCURRENCY: '4' }))).toMatchObject({ maxBytes: 1_048_576, concurrency: 4 });
+  expect(problemsOf({ ...valid, ATTACHMENT_MAX_PAGES: '0' })[0]).toMatch(/^ATTACHMENT_MAX_PAGES: /);
 });
