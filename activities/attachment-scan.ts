@@ -64,7 +64,8 @@ export interface AttachmentScanner {
   close(): Promise<void>;
 }
 
-export type PageFinding = { last4: string; brand: Brand; fingerprint: string; confidence: number };
+/** `length`: how many digits the number has (for a masked display such as ************1111). */
+export type PageFinding = { last4: string; brand: Brand; fingerprint: string; confidence: number; length: number };
 
 /** Card numbers on one page of a file, deduplicated by fingerprint. Also used by bench/attachments.ts. */
 export function pageFindings(key: string, page: PageText): PageFinding[] {
@@ -78,7 +79,7 @@ export function pageFindings(key: string, page: PageText): PageFinding[] {
   for (const f of found) {
     const fingerprint = fingerprintCard(key, f.digits);
     const seen = out.get(fingerprint);
-    if (!seen || seen.confidence < f.confidence) out.set(fingerprint, { last4: f.last4, brand: f.brand, fingerprint, confidence: Math.round(f.confidence) });
+    if (!seen || seen.confidence < f.confidence) out.set(fingerprint, { last4: f.last4, brand: f.brand, fingerprint, confidence: Math.round(f.confidence), length: f.digits.length });
   }
   return [...out.values()];
 }
@@ -109,7 +110,7 @@ export function createAttachmentScanner(deps: AttachmentScannerDeps): Attachment
     const findings: FileFindingRef[] = [];
     for (const page of read.pages) {
       for (const f of pageFindings(deps.fingerprintKey, page)) {
-        findings.push({ commentId, attachmentId: a.id, fileName, page: page.page, ...f, lowConfidence: f.confidence < OCR_MIN_CONFIDENCE });
+        findings.push({ commentId, attachmentId: a.id, fileName, page: page.page, last4: f.last4, brand: f.brand, fingerprint: f.fingerprint, confidence: f.confidence, lowConfidence: f.confidence < OCR_MIN_CONFIDENCE });
       }
     }
     const notScanned: NotScannedFile[] = [];
