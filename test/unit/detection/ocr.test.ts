@@ -1,6 +1,6 @@
 /** OCR-tolerant mode (detection/ocr.ts): one case per rule in detection/README.md, "OCR text". */
 import { findCardNumbers } from '../../../detection';
-import { CORRECTION_PENALTY, findCardNumbersOcr, normaliseOcrText } from '../../../detection/ocr';
+import { CORRECTION_PENALTY, findCardNumbersOcr, normaliseOcrText, withLineFindings } from '../../../detection/ocr';
 import { spaced, VISA } from '../../helpers/cards';
 
 const last4s = (text: string): string[] => findCardNumbersOcr(text).map((f) => f.last4);
@@ -95,5 +95,19 @@ describe('still rejects what the plain detector rejects', () => {
     ['phone', '+44 20 7946 0958'],
   ])('%s', (_rule, text) => {
     expect(last4s(text)).toEqual([]);
+  });
+});
+
+describe('lines of a file', () => {
+  it('finds a card on its own line under a line ending in digits that joins it into a rejected run', () => {
+    const text = `IMEI: 512589887118455\n${spaced(VISA)}\nthanks`;
+    expect(findCardNumbers(text)).toEqual([]);
+    const found = withLineFindings(text, (t) => findCardNumbers(t));
+    expect(found.map((f) => text.slice(f.start, f.end))).toEqual([spaced(VISA)]);
+  });
+
+  it('keeps a number wrapped over two lines once', () => {
+    const text = `card ${VISA.slice(0, 8)}\n${VISA.slice(8)} ok`;
+    expect(withLineFindings(text, (t) => findCardNumbers(t))).toHaveLength(1);
   });
 });
