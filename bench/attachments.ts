@@ -1,8 +1,11 @@
 /**
  * `npm run bench:attachments`: the file reader on the seeded attachment corpus (test/corpus/attachments.ts).
  * Prints recall per kind, precision overall and per kind, ms per image and per PDF page (median, p95) and peak
- * RSS, with the OCR pool at ATTACHMENT_CONCURRENCY (default 2). Options: --per-kind N (default 20), --seed N.
+ * RSS, with the OCR pool at ATTACHMENT_CONCURRENCY (default 2); then screenshots one at a time with the pool idle
+ * (a single attachment's latency) and CPU per file (load-independent on a shared box). Options: --per-kind N
+ * (default 20), --seed N.
  */
+import os from 'node:os';
 import { pageFindings } from '../activities/attachment-scan';
 import { createFileReader } from '../files';
 import { fingerprintCard } from '../security/fingerprint';
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
   const pageMs: number[] = [];
   const misses: string[] = [];
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
   // Warm the pool so worker start-up is not counted against the first files.
   await reader.read(corpus.find((f) => f.kind === 'screenshot')?.bytes ?? corpus[0]!.bytes);
   await Promise.all(
@@ -66,6 +70,14 @@ async function main(): Promise<void> {
     ),
   );
   const wall = Date.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  // Latency of one screenshot with the pool otherwise idle: what a single attachment waits.
+  const alone: number[] = [];
+  for (const f of corpus.filter((x) => x.kind === 'screenshot').slice(0, 10)) {
+    const t = Date.now();
+    await reader.read(f.bytes);
+    alone.push(Date.now() - t);
+  }
   await reader.close();
 
   console.log('\nkind            files  cards  recall   findings  precision  not scanned');
@@ -82,6 +94,8 @@ async function main(): Promise<void> {
   console.log(`\nprecision overall: ${all ? (tp / all).toFixed(4) : '-'} (${tp}/${all})`);
   console.log(`ms per image: median ${quantile(imageMs, 0.5)}, p95 ${quantile(imageMs, 0.95)} (screenshots: median ${quantile(screenshotMs, 0.5)}, p95 ${quantile(screenshotMs, 0.95)})`);
   console.log(`ms per PDF page: median ${Math.round(quantile(pageMs, 0.5))}, p95 ${Math.round(quantile(pageMs, 0.95))}`);
+  console.log(`screenshot read alone (pool idle, ${alone.length} files): median ${quantile(alone, 0.5)} ms, p95 ${quantile(alone, 0.95)} ms`);
+  console.log(`CPU (all threads) ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${((cpu.user + cpu.system) / 1e3 / corpus.length).toFixed(0)} ms per file; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`wall time ${(wall / 1000).toFixed(1)} s for ${corpus.length} files; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   if (misses.length) console.log(`\nmisses:\n  ${misses.join('\n  ')}`);
 }
