@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { pageFindings } from '../activities/attachment-scan';
+import { OCR_MIN_CONFIDENCE } from '../detection/ocr';
 import { createFileReader } from '../files';
 import { fingerprintCard } from '../security/fingerprint';
 import { ATTACHMENT_KINDS, buildAttachmentCorpus, type AttachmentKind } from '../test/corpus/attachments';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const screenshotMs: number[] = [];
   const pageMs: number[] = [];
   const misses: string[] = [];
+  let lowConfidence = 0;
   const started = Date.now();
   const cpu0 = process.cpuUsage();
   // Warm the pool so worker start-up is not counted against the first files.
@@ -59,7 +61,9 @@ async function main(): Promise<void> {
           return;
         }
         const want = new Set(file.cards.map((c) => fingerprintCard(KEY, c)));
-        const got = new Set(res.pages.flatMap((p) => pageFindings(KEY, p)).map((f) => f.fingerprint));
+        const all = res.pages.flatMap((p) => pageFindings(KEY, p));
+        const got = new Set(all.map((f) => f.fingerprint));
+        lowConfidence += all.filter((f) => f.confidence < OCR_MIN_CONFIDENCE && want.has(f.fingerprint)).length;
         st.findings += got.size;
         for (const g of got) if (want.has(g)) st.truePositives++;
         for (const w of want) if (got.has(w)) st.found++;
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     const precision = st.findings ? (st.truePositives / st.findings).toFixed(3) : '  -  ';
     console.log(`${kind.padEnd(15)} ${String(files).padStart(5)}  ${String(st.cards).padStart(5)}  ${recall.padStart(6)}   ${String(st.findings).padStart(8)}  ${precision.padStart(9)}  ${String(st.notScanned).padStart(11)}`);
   }
-  console.log(`\nprecision overall: ${all ? (tp / all).toFixed(4) : '-'} (${tp}/${all})`);
+  console.log(`\nprecision overall: ${all ? (tp / all).toFixed(4) : '-'} (${tp}/${all}); true findings under confidence ${OCR_MIN_CONFIDENCE} ("needs a look" in auto mode): ${lowConfidence}`);
   console.log(`ms per image: median ${quantile(imageMs, 0.5)}, p95 ${quantile(imageMs, 0.95)} (screenshots: median ${quantile(screenshotMs, 0.5)}, p95 ${quantile(screenshotMs, 0.95)})`);
   console.log(`ms per PDF page: median ${Math.round(quantile(pageMs, 0.5))}, p95 ${Math.round(quantile(pageMs, 0.95))}`);
   console.log(`screenshot read alone (pool idle, ${alone.length} files): median ${quantile(alone, 0.5)} ms, p95 ${quantile(alone, 0.95)} ms`);
