@@ -6,8 +6,9 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Readable, type Writable } from 'node:stream';
 import { cardDigits, findCardNumbers, type CardFinding, type DetectOptions } from '../detection';
+import { scanFilesMain, wantsFileReader } from './scan-files';
 
-const USAGE = `usage: redactor scan [--jsonl] [--html] [--unionpay-luhn-exempt] [file ...]
+const USAGE = `usage: redactor scan [--jsonl | --json] [--html] [--unionpay-luhn-exempt] [file ...]
 
 Reads the files, or stdin when none is given ("-" also means stdin). Directories are walked recursively
 (skipping node_modules and dot-directories).
@@ -15,6 +16,9 @@ Reads the files, or stdin when none is given ("-" also means stdin). Directories
   --html                  treat text as HTML (Zendesk html_body): skip tags and attributes, decode entities
   --unionpay-luhn-exempt  accept UnionPay numbers that fail the Luhn check
 Without --jsonl prints file:line:col, brand and the number masked to its last 4.
+Images (PNG, JPEG, GIF, WebP, TIFF, BMP) and PDFs are read with OCR and their text layer: those print
+file:page, brand and the masked number. --json prints one line per input file, in order:
+  {"file": "<path>", "findings": [{"last4": "1111", "brand": "visa", "page": 1}]} (an "error" when unreadable)
 Exit status: 0 found, 1 none found, 2 error.
 `;
 
@@ -225,6 +229,8 @@ function expand(files: string[], err: Writable): { paths: string[]; errors: numb
 }
 
 export async function scanMain(argv: string[], io: ScanIo = process): Promise<number> {
+  // Images, PDFs and --json go to the file reader (OCR, PDF text layers): cli/scan-files.ts.
+  if (wantsFileReader(argv)) return scanFilesMain(argv, io);
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     io.stderr.write(`redactor scan: ${args}\n${USAGE}`);

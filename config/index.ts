@@ -92,6 +92,16 @@ export const configSchema = z.object({
   /** Auto mode: redacted tickets per Slack summary and per note on the run's child ticket. */
   BACKFILL_SUMMARY_BATCH: z.coerce.number().int().min(1).max(1_000).default(50),
 
+  // Reading attachments (issue 13)
+  /** Bytes per attachment read; larger files are listed as not scanned (too large). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(26_214_400),
+  /** Wall time to download and read one file; past it the file is not scanned (time-out). */
+  ATTACHMENT_READ_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  /** Files read at once, and OCR workers in the pool (each needs ~150 MB and one core). */
+  ATTACHMENT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** PDF pages read per file; the pages after it are listed as not scanned. */
+  ATTACHMENT_MAX_PAGES: z.coerce.number().int().min(1).max(1_000).default(50),
+
   // Secrets for data protection
   PAYLOAD_KEYS: z.string().min(1, { message: 'set PAYLOAD_KEYS to keyId:base64key[,older...]' }),
   FINGERPRINT_KEY: z.string().min(32, { message: 'use at least 32 characters of random data' }),
@@ -175,5 +185,15 @@ export function reportStoreSettings(config: Config) {
       secretAccessKey: config.BACKFILL_S3_SECRET_ACCESS_KEY,
       forcePathStyle: config.BACKFILL_S3_FORCE_PATH_STYLE ?? config.BACKFILL_S3_ENDPOINT !== undefined,
     },
+  };
+}
+
+/** Bounds of the attachment reader (files/types.ts ReadLimits). */
+export function attachmentLimits(config: Config): { maxBytes: number; timeoutMs: number; concurrency: number; maxPages: number } {
+  return {
+    maxBytes: config.ATTACHMENT_MAX_BYTES,
+    timeoutMs: config.ATTACHMENT_READ_TIMEOUT_MS,
+    concurrency: config.ATTACHMENT_CONCURRENCY,
+    maxPages: config.ATTACHMENT_MAX_PAGES,
   };
 }

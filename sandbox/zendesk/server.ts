@@ -17,6 +17,7 @@ import type {
   SeedTicketsOptions,
   SeedUserInput,
 } from './types';
+import { attachmentDownload, handleUpload, startStorageOrigin, type StorageOrigin } from './uploads';
 
 export interface ZendeskSandboxOptions {
   port?: number;
@@ -37,6 +38,8 @@ export interface ZendeskSandbox {
   control: ZendeskControl;
   /** In-process access, e.g. for seeding 100k tickets without HTTP. */
   store: ZendeskStore;
+  /** The second origin serving attachment bytes at signed URLs (uploads.ts). */
+  storage: StorageOrigin;
 }
 
 type Query = Record<string, string>;
@@ -48,6 +51,9 @@ interface Ctx {
   base: string;
   /** `Idempotency-Key` request header (ticket creation). */
   idempotencyKey?: string;
+  /** The body's bytes and type (the Uploads API takes binary bodies). */
+  raw: Buffer;
+  contentType?: string;
 }
 interface Reply {
   status: number;
@@ -238,6 +244,11 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   route('GET', 'tickets/:id/side_conversations/:id/events', (ctx, [t, sc]) => byPosition(ctx, s().places.sideConversationEvents(id(t), sc ?? ''), 'events'));
   route('PUT', 'chat_redactions/:id', (ctx, [t]) => ({ status: 200, body: s().places.redactChat(id(t), ctx.body) }));
   route('PUT', 'chat_file_redactions/:id', (ctx, [t]) => ({ status: 200, body: s().places.redactChatFiles(id(t), ctx.body) }));
+  route('POST', 'uploads', (ctx) => handleUpload(s(), s().files, ctx.query, ctx.contentType, ctx.raw));
+  route('DELETE', 'uploads/:id', (_ctx, [tok]) => {
+    s().files.deleteUpload(tok ?? '');
+    return { status: 204 };
+  });
   route('GET', 'incremental/tickets/cursor', (ctx) => {
     incrementalGate();
     return { status: 200, body: s().exportTicketsCursor({ startTime: ctx.query.start_time, cursor: ctx.query.cursor, perPage: ctx.query.per_page }) };
@@ -330,10 +341,12 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     const u = new URL(req.url ?? '/', base);
     const query: Query = {};
     for (const [k, v] of u.searchParams) query[k] = v;
-    const raw = await readBody(req);
+    const rawBytes = await readBody(req);
+    const raw = rawBytes.toString('utf8');
+    const binaryBody = /^\/api\/v2\/uploads(\.json)?$/.test(u.pathname);
     let body: unknown = undefined;
     let bodyError = false;
-    if (raw.length > 0) {
+    if (raw.length > 0 && !binaryBody) {
       try {
         body = JSON.parse(raw);
       } catch {
@@ -392,12 +405,17 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
 
     let reply: Reply;
     try {
+      if (u.pathname.startsWith('/attachments/token/')) {
+        reply = attachmentDownload(s(), storage, u.pathname, req.headers.authorization === expectedAuth);
+        log(reply.status, fault?.id);
+        return send(res, reply);
+      }
       if (!u.pathname.startsWith('/api/v2/')) throw invalidEndpoint();
       if (req.headers.authorization !== expectedAuth) throw new ApiError(401, { error: "Couldn't authenticate you" });
       if (bodyError) throw badRequest('InvalidJSON', 'Body is not valid JSON');
       const path = u.pathname.slice('/api/v2/'.length).replace(/\.json$/, '').replace(/\/$/, '');
       const keyHeader = req.headers['idempotency-key'];
-      const ctx: Ctx = { method, path, query, body, base, idempotencyKey: Array.isArray(keyHeader) ? keyHeader[0] : keyHeader };
+      const ctx: Ctx = { method, path, query, body, base, idempotencyKey: Array.isArray(keyHeader) ? keyHeader[0] : keyHeader, raw: rawBytes, contentType: req.headers['content-type'] };
       const r = routes.find((x) => x.method === method && x.re.test(path));
       if (!r) throw invalidEndpoint();
       reply = r.handler(ctx, (r.re.exec(path) ?? []).slice(1));
@@ -421,6 +439,8 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   store = new ZendeskStore(url, opts.config);
+  const st = store;
+  const storage = await startStorageOrigin(host, st.files, (token) => st.attachmentByToken(token)?.contentType);
 
   return {
     url,
@@ -428,9 +448,11 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     token,
     subdomain,
     store,
+    storage,
     control: new ZendeskControl(url),
     close: async () => {
       store?.dispose();
+      await storage.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -450,11 +472,11 @@ function defaultFaultBody(status: number): unknown {
   return { error: 'Error', description: `HTTP ${status}` };
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

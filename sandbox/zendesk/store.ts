@@ -16,6 +16,7 @@ import {
   type ZdTicket,
   type ZdVia,
 } from './types';
+import { AttachmentFiles } from './uploads';
 
 export const API_USER_ID = 900001; // the agent whose token the API uses
 
@@ -137,6 +138,8 @@ export class ZendeskStore {
   config: SandboxConfig;
   readonly tickets = new Map<number, ITicket>();
   readonly comments = new Map<number, IComment>();
+  /** Attachment bytes and pending uploads (uploads.ts). */
+  readonly files = new AttachmentFiles();
   readonly jobs = new Map<string, IJob>();
   audits: IAudit[] = [];
   private auditsSorted = true;
@@ -168,6 +171,7 @@ export class ZendeskStore {
     this.nextCommentId = 100_000_001;
     this.nextAuditId = 200_000_000_001;
     this.nextAttachmentId = 300_000_000_001;
+    this.files.reset();
     this.touch();
     this.config = { ...DEFAULT_CONFIG, ...this.initialConfig };
     this.places.reset();
@@ -422,7 +426,7 @@ export class ZendeskStore {
     const auditId = this.nextAuditId;
     const c = this.addComment(
       t,
-      { body: comment.body, html: comment.html, public: comment.public ?? true, authorId: comment.authorId ?? requesterId, at: now, channel: 'api' },
+      { body: comment.body, html: comment.html, public: comment.public ?? true, authorId: comment.authorId ?? requesterId, attachments: this.files.take(comment.uploads), at: now, channel: 'api' },
       auditId,
     );
     this.tickets.set(t.id, t);
@@ -457,7 +461,7 @@ export class ZendeskStore {
     if (comment) {
       const c = this.addComment(
         t,
-        { body: comment.body, html: comment.html, public: comment.public ?? true, authorId: comment.authorId ?? API_USER_ID, at: now, channel: 'api' },
+        { body: comment.body, html: comment.html, public: comment.public ?? true, authorId: comment.authorId ?? API_USER_ID, attachments: this.files.take(comment.uploads), at: now, channel: 'api' },
         auditId,
       );
       events.push({ type: 'Comment', commentId: c.id });
@@ -534,11 +538,12 @@ export class ZendeskStore {
     return [...map.entries()].map(([id, value]) => ({ id, value }));
   }
 
-  private commentInput(v: unknown, field: string): { body?: string; html?: string; public?: boolean; authorId?: number } | undefined {
+  private commentInput(v: unknown, field: string): { body?: string; html?: string; public?: boolean; authorId?: number; uploads?: unknown } | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return { body: v };
     if (!isObj(v)) throw recordInvalid(field, 'Comment: is invalid');
-    const out: { body?: string; html?: string; public?: boolean; authorId?: number } = {};
+    const out: { body?: string; html?: string; public?: boolean; authorId?: number; uploads?: unknown } = {};
+    if (v.uploads !== undefined) out.uploads = v.uploads;
     if (v.html_body !== undefined) {
       if (typeof v.html_body !== 'string') throw recordInvalid(field, 'Comment: html_body is invalid');
       out.html = v.html_body;
@@ -983,9 +988,12 @@ export class ZendeskStore {
   private seedComment(t: ITicket, ci: SeedCommentInput, at: number): IComment {
     if (typeof ci !== 'object' || ci === null || (typeof ci.body !== 'string' && typeof ci.html_body !== 'string')) throw badRequest('InvalidParam', 'each comment needs body or html_body');
     const auditId = this.nextAuditId;
-    const attachments = (ci.attachments ?? []).map((a) =>
-      this.newAttachment(a.file_name, a.content_type ?? 'application/octet-stream', a.size ?? 1024, a.inline ?? false),
-    );
+    const attachments = (ci.attachments ?? []).map((a) => {
+      const bytes = a.content_base64 !== undefined ? Buffer.from(a.content_base64, 'base64') : undefined;
+      const att = this.newAttachment(a.file_name, a.content_type ?? 'application/octet-stream', bytes?.length ?? a.size ?? 1024, a.inline ?? false);
+      if (bytes) this.files.put(att, bytes);
+      return att;
+    });
     const c = this.addComment(
       t,
       { body: ci.body, html: ci.html_body, public: ci.public ?? true, authorId: ci.author_id ?? t.requesterId, attachments, at, channel: 'web' },
@@ -1011,6 +1019,12 @@ export class ZendeskStore {
     }
     this.touch();
     return t;
+  }
+
+  /** The live attachment with this download token (a redacted one has a new token). */
+  attachmentByToken(token: string): IAttachment | undefined {
+    for (const c of this.comments.values()) for (const a of c.attachments) if (a.token === token) return a;
+    return undefined;
   }
 
   newRawAttachment(fileName: string, contentType: string, size: number): IAttachment {

@@ -99,6 +99,8 @@ export interface SeedAttachmentInput {
   content_type?: string;
   size?: number;
   inline?: boolean;
+  /** The file's bytes, served at its content_url (through the storage redirect). */
+  content_base64?: string;
 }
 
 export interface SeedCommentInput {

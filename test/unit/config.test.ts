@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactionSettings, reportStoreSettings } from '../../config';
+import { attachmentLimits, ConfigError, loadConfig, redactionSettings, reportStoreSettings } from '../../config';
 
 const valid = {
   ZENDESK_URL: 'https://acme.zendesk.com/api/v2/',
@@ -126,4 +126,10 @@ test('a bad report store is refused with the reason; S3 keys come in pairs', () 
   expect(problemsOf({ ...valid, BACKFILL_S3_ENDPOINT: 'minio:9000' })[0]).toMatch(/^BACKFILL_S3_ENDPOINT: /);
   const pair = problemsOf({ ...valid, BACKFILL_S3_ACCESS_KEY_ID: 'pan' });
   expect(pair).toEqual(['BACKFILL_S3_ACCESS_KEY_ID and BACKFILL_S3_SECRET_ACCESS_KEY: set both or neither']);
+});
+
+test('attachment reading bounds: defaults, and a bad value named', () => {
+  expect(attachmentLimits(loadConfig(valid))).toEqual({ maxBytes: 25 * 1024 * 1024, timeoutMs: 60_000, concurrency: 2, maxPages: 50 });
+  expect(attachmentLimits(loadConfig({ ...valid, ATTACHMENT_MAX_BYTES: '1048576', ATTACHMENT_CONCURRENCY: '4' }))).toMatchObject({ maxBytes: 1_048_576, concurrency: 4 });
+  expect(problemsOf({ ...valid, ATTACHMENT_MAX_PAGES: '0' })[0]).toMatch(/^ATTACHMENT_MAX_PAGES: /);
 });
