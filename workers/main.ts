@@ -4,15 +4,23 @@ import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporali
 import { createSlackClient } from '../activities/slack-api';
 import { createZendeskApi } from '../activities/zendesk-api';
 import { serveWorkerMetrics } from '../metrics/worker';
+import { connectionReason, DEFAULT_TEMPORAL_ADDRESS, TemporalUnreachableError } from '../config/temporal';
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
 import { activitySettings, createRedactionWorker } from './worker';
 
-export async function runWorker(config: Config, opts: { signal?: AbortSignal } = {}): Promise<void> {
+/** `onReady` is called once the worker is connected and about to poll (npm start prints its ✔ then). */
+export async function runWorker(config: Config, opts: { signal?: AbortSignal; onReady?: () => void } = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
   installRuntime(logger);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  const address = config.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS;
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address });
+  } catch (err) {
+    throw new TemporalUnreachableError(address, connectionReason(err));
+  }
   try {
     const worker = await createRedactionWorker({
       connection,
@@ -27,7 +35,9 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal } =
     opts.signal?.addEventListener('abort', () => worker.shutdown());
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
     try {
-      await worker.run();
+      const running = worker.run();
+      opts.onReady?.();
+      await running;
     } finally {
       metrics?.close();
     }

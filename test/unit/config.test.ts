@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactionSettings } from '../../config';
+import { ConfigError, loadConfig, loadConfigFor, redactionSettings } from '../../config';
 
 const valid = {
   ZENDESK_URL: 'https://acme.zendesk.com/api/v2/',
@@ -100,4 +100,17 @@ test('someone must be allowed to claim', () => {
   expect(problemsOf(noLeads)).toEqual([expect.stringMatching(/^SLACK_LEAD_USER_IDS or SLACK_LEAD_USERGROUP_ID/)]);
   expect(loadConfig({ ...noLeads, SLACK_LEAD_USERGROUP_ID: 'S0LEADS' }).SLACK_LEAD_USERGROUP_ID).toBe('S0LEADS');
   expect(problemsOf({ ...noLeads, SLACK_LEAD_USERGROUP_ID: 'leads' })).toEqual([expect.stringMatching(/^SLACK_LEAD_USERGROUP_ID: .*S0123ABCD/)]);
+});
+
+test('a malformed PAYLOAD_KEYS is listed with the other problems, without its key material', () => {
+  const secretish = 'c2VjcmV0LWtleS1tYXRlcmlhbA';
+  const problems = problemsOf({ ...valid, PAYLOAD_KEYS: `k1:${secretish}`, FINGERPRINT_KEY: 'short' });
+  expect(problems).toContainEqual(expect.stringMatching(/^PAYLOAD_KEYS: entry 1 \(key id "k1"\): key is not valid standard base64$/));
+  expect(problems).toContainEqual(expect.stringMatching(/^FINGERPRINT_KEY:/));
+  expect(problems.join('\n')).not.toContain(secretish);
+});
+
+test('a command validates only what it needs, with the same messages', () => {
+  expect(loadConfigFor({ PAYLOAD_KEYS: valid.PAYLOAD_KEYS }, ['PAYLOAD_KEYS', 'TEMPORAL_NAMESPACE'])).toEqual({ PAYLOAD_KEYS: valid.PAYLOAD_KEYS, TEMPORAL_NAMESPACE: 'default' });
+  expect(() => loadConfigFor({}, ['PAYLOAD_KEYS'])).toThrow('PAYLOAD_KEYS: is required but not set');
 });
