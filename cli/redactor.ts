@@ -6,10 +6,12 @@
 import type * as BackfillCommand from './backfill';
 import { reportError, wantsHelp } from './errors';
 import type * as ScanCommand from './scan';
+import type * as SetupCommand from './setup';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const loadScan = (): typeof ScanCommand => require('./scan') as typeof ScanCommand;
 const loadBackfill = (): typeof BackfillCommand => require('./backfill') as typeof BackfillCommand;
+const loadSetup = (): typeof SetupCommand => require('./setup') as typeof SetupCommand;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `usage: redactor <command> [options]      (redactor <command> --help for its options)
@@ -36,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return await loadScan().scanMain(rest);
       case 'backfill':
         return await loadBackfill().backfillMain(rest);
+      case 'setup':
+        return await loadSetup().setupMain(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       zendeskUrl = zendesk.url;
       zendeskAuth = { email: zendesk.email, token: zendesk.token };
       stores.zendesk = zendesk.store;
+      stores.zendeskAdmin = zendesk.admin;
     }
     if (useSlack) {
       const slack = await startSlackSandbox({ port: slackPort });

@@ -1,6 +1,7 @@
 // HTTP front of the Zendesk emulator (node:http, so faults like connection resets are possible).
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { AdminStore, registerAdminRoutes } from './admin';
 import { ZendeskControl } from './control';
 import { ApiError, badRequest, invalidEndpoint } from './errors';
 import { seedTickets } from './seed';
@@ -26,6 +27,8 @@ export interface ZendeskSandbox {
   control: ZendeskControl;
   /** In-process access, e.g. for seeding 100k tickets without HTTP. */
   store: ZendeskStore;
+  /** Webhooks, triggers and macros (admin.ts). */
+  admin: AdminStore;
 }
 
 type Query = Record<string, string>;
@@ -56,6 +59,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   const expectedAuth = 'Basic ' + Buffer.from(`${email}/token:${token}`).toString('base64');
 
   let store: ZendeskStore | undefined = undefined; // set once listening (needs the port)
+  const admin = new AdminStore();
   let calls: CallLogEntry[] = [];
   let faults: FaultInfo[] = [];
   let nextFaultId = 1;
@@ -213,6 +217,8 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     return { status: 200, body: s().ticketEvents({ startTime: ctx.query.start_time, perPage: ctx.query.per_page, include: ctx.query.include }) };
   });
 
+  registerAdminRoutes(route, () => admin, listPage, id);
+
   // ---- control API (no auth) ----
   const controlRoutes: { method: string; re: RegExp; handler: (body: unknown, params: string[], query: Query) => Reply }[] = [];
   const control = (method: string, pattern: string, handler: (body: unknown, params: string[], query: Query) => Reply): void => {
@@ -233,6 +239,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   });
   control('POST', 'reset', () => {
     s().reset();
+    admin.reset();
     calls = [];
     faults = [];
     incrementalHits = [];
@@ -381,6 +388,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     token,
     subdomain,
     store,
+    admin,
     control: new ZendeskControl(url),
     close: async () => {
       store?.dispose();
