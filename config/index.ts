@@ -100,6 +100,8 @@ export const configSchema = z.object({
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
   /** Serve the worker's activity metrics (Prometheus) on this port; unset: not served. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  /** Serve the Temporal SDK's own metrics (workflow-task latency, sticky cache, slots) on this port. */
+  TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

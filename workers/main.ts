@@ -13,7 +13,7 @@ import { activitySettings, createRedactionWorker } from './worker';
 /** `onReady` is called once the worker is connected and about to poll (npm start prints its ✔ then). */
 export async function runWorker(config: Config, opts: { signal?: AbortSignal; onReady?: () => void } = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
-  installRuntime(logger);
+  installRuntime(logger, config.TEMPORAL_SDK_METRICS_PORT);
   const address = config.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS;
   let connection: NativeConnection;
   try {
@@ -49,12 +49,19 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal; on
 
 let runtimeInstalled = false;
 /** Routes SDK and core logs through the masking logger. Must run before any connection. */
-export function installRuntime(logger: ReturnType<typeof createLogger>): void {
+/**
+ * With `sdkMetricsPort` the SDK serves its own Prometheus metrics there (workflow-task latency, sticky cache,
+ * slots, poll results), beside the product's (WORKER_METRICS_PORT); durations in seconds.
+ */
+export function installRuntime(logger: ReturnType<typeof createLogger>, sdkMetricsPort?: number): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
     logger: temporalLogger(logger),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(sdkMetricsPort ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${sdkMetricsPort}`, useSecondsForDurations: true } } } : {}),
+    },
   });
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../slack-schemas';
 import type { RouteContext } from './context';
 import { verifySlack } from './slack-verify';
+import { observeClaimWait } from '../../metrics/claims';
 
 export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteContext): void {
   const { slack, temporal, log, timeouts, leads, afterReply } = ctx;
@@ -61,6 +62,7 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
         }),
       );
       log.info({ user, workflowId, claimedBy: result.claimedBy }, 'claim accepted');
+      observeClaimWait(temporal, workflowId);
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         // The validator's message, e.g. "already claimed by <@U…>".
