@@ -5,6 +5,7 @@
  */
 import type * as BackfillCommand from './backfill';
 import { reportError, wantsHelp } from './errors';
+import type * as ReportCommand from './report';
 import type * as ScanCommand from './scan';
 import type * as SetupCommand from './setup';
 
@@ -12,6 +13,7 @@ import type * as SetupCommand from './setup';
 const loadScan = (): typeof ScanCommand => require('./scan') as typeof ScanCommand;
 const loadBackfill = (): typeof BackfillCommand => require('./backfill') as typeof BackfillCommand;
 const loadSetup = (): typeof SetupCommand => require('./setup') as typeof SetupCommand;
+const loadReport = (): typeof ReportCommand => require('./report') as typeof ReportCommand;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `usage: redactor <command> [options]      (redactor <command> --help for its options)
@@ -40,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
         return await loadBackfill().backfillMain(rest);
       case 'setup':
         return await loadSetup().setupMain(rest);
+      case 'report':
+        return await loadReport().reportMain(rest);
       case undefined:
       case '-h':
       case '--help':
