@@ -318,7 +318,7 @@ export function transportError(method: string, path: string, err: unknown): Zend
 // ---------- transport ----------
 
 /** What our transport hands to node-zendesk (and what `request` returns as `response`). */
-interface RawResponse {
+export interface RawResponse {
   status: number;
   statusText: string;
   headers: { get(name: string): string | null };
@@ -336,7 +336,7 @@ interface TransportOptions {
 /** Headers for the requests of one gateway call (node-zendesk's `request` takes none). */
 const callHeaders = new AsyncLocalStorage<Record<string, string>>();
 
-function makeTransport(timeoutMs: number) {
+export function makeTransport(timeoutMs: number) {
   return {
     async transportFn(uri: string, options: TransportOptions): Promise<RawResponse> {
       const method = (options.method ?? 'GET').toUpperCase();

@@ -1,11 +1,13 @@
 /**
  * `redactor backfill start|status|pause|resume|cancel|confirm`: drives the historical backfill
- * workflow. Configured from the environment like the service (Temporal address, payload keys).
+ * workflow. Configured from the environment, or from the running `npm start` (config/local-run.ts).
  */
 import type { Writable } from 'node:stream';
-import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import { connectTemporal } from '../service/temporal';
-import { loadConfig, redactionSettings, type Config } from '../config';
+import { REDACTION_SETTINGS_KEYS, redactionSettings, type Config, type RedactionSettingsConfig } from '../config';
+import { loadCliConfig } from '../config/local-run';
+import { CliError, wantsHelp } from './errors';
 import type { backfillWorkflow } from '../workflows/backfill';
 import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pauseBackfillSignal, resumeBackfillSignal } from '../workflows/backfill-messages';
 import { BACKFILL_WORKFLOW_PREFIX, type BackfillMode, type BackfillOptions, type BackfillProgress, type ReportFormat } from '../workflows/backfill-types';
@@ -24,19 +26,28 @@ commands:
 Without --id the most recent backfill is used.
 `;
 
+/** What the backfill commands read from the configuration. */
+export const BACKFILL_CONFIG_KEYS = [
+  'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'PAYLOAD_KEYS',
+  'BACKFILL_REPORT_STORE', 'BACKFILL_S3_ENDPOINT', 'BACKFILL_S3_REGION', 'BACKFILL_S3_ACCESS_KEY_ID', 'BACKFILL_S3_SECRET_ACCESS_KEY', 'BACKFILL_S3_FORCE_PATH_STYLE', 'BACKFILL_REPORT_FORMAT', 'BACKFILL_PAGE_SIZE', 'BACKFILL_PAGES_PER_RUN', 'BACKFILL_INCREMENTAL_PER_MINUTE',
+  'BACKFILL_REQUESTS_PER_MINUTE', 'BACKFILL_CONCURRENCY', 'BACKFILL_CLAIM_MESSAGE_LIMIT', 'BACKFILL_SUMMARY_BATCH',
+  ...REDACTION_SETTINGS_KEYS,
+] as const satisfies readonly (keyof Config)[];
+export type BackfillConfig = Pick<Config, (typeof BACKFILL_CONFIG_KEYS)[number]> & RedactionSettingsConfig;
+
 export interface BackfillIo {
   stdout: Writable;
   stderr: Writable;
   /** Tests pass their own client and config. */
   client?: Client;
-  config?: Config;
+  config?: BackfillConfig;
   env?: NodeJS.ProcessEnv;
   /** --watch refresh interval. */
   watchIntervalMs?: number;
 }
 
 /** The run's options from the configuration, with per-run choices on top. */
-export function backfillOptions(config: Config, run: { mode: BackfillMode; since: number; format?: ReportFormat } & Partial<BackfillOptions>): BackfillOptions {
+export function backfillOptions(config: BackfillConfig, run: { mode: BackfillMode; since: number; format?: ReportFormat } & Partial<BackfillOptions>): BackfillOptions {
   const { mode, since, format, ...rest } = run;
   const base = redactionSettings(config);
   return {
@@ -121,6 +132,10 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
+    if (a === '-h') {
+      flags.set('--help', true);
+      continue;
+    }
     if (!a.startsWith('--')) {
       io.stderr.write(`redactor backfill: unexpected argument '${a}'\n${USAGE}`);
       return 2;
@@ -131,7 +146,7 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
       i++;
     } else flags.set(a, true);
   }
-  if (!command || command === 'help' || flags.has('--help')) {
+  if (!command || command === 'help' || wantsHelp(argv)) {
     io.stdout.write(USAGE);
     return command ? 0 : 2;
   }
@@ -139,8 +154,8 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
     io.stderr.write(`redactor backfill: unknown command '${command}'\n${USAGE}`);
     return 2;
   }
-  const config = io.config ?? loadConfig(io.env ?? process.env);
-  const connected = io.client ? undefined : await connectTemporal(config);
+  const config = io.config ?? loadCliConfig(BACKFILL_CONFIG_KEYS, io.env ?? process.env).config;
+  const connected = io.client ? undefined : await connectTemporal(config, { connectTimeoutMs: 5_000 });
   const client = io.client ?? connected!.client;
   try {
     if (command === 'start') {
@@ -187,6 +202,7 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
     }
     const workflowId = id.startsWith(BACKFILL_WORKFLOW_PREFIX) ? id : `${BACKFILL_WORKFLOW_PREFIX}${id}`;
     const handle = client.workflow.getHandle<typeof backfillWorkflow>(workflowId);
+    if (command !== 'status') await mustBeRunning(handle, command);
     switch (command) {
       case 'pause':
         await handle.signal(pauseBackfillSignal);
@@ -210,10 +226,25 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
   }
 }
 
+/** A signal to a closed run would fail deep in gRPC: say what happened instead. */
+async function mustBeRunning(handle: WorkflowHandle<typeof backfillWorkflow>, command: string): Promise<void> {
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new CliError(`no backfill ${handle.workflowId} in this namespace`);
+    throw err;
+  }
+  if (status !== 'RUNNING') {
+    throw new CliError(`${handle.workflowId} has already finished (${status.toLowerCase()}): nothing to ${command}. See: redactor backfill status --id ${handle.workflowId}`);
+  }
+}
+
 async function progressOf(handle: WorkflowHandle<typeof backfillWorkflow>): Promise<BackfillProgress> {
   try {
     return await handle.query(backfillProgressQuery);
   } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new CliError(`no backfill ${handle.workflowId} in this namespace`);
     // A closed run still answers queries from its history on most servers; fall back to its result.
     const desc = await handle.describe();
     if (desc.status.name === 'COMPLETED') return handle.result();

@@ -272,3 +272,6 @@ export async function scanMain(argv: string[], io: ScanIo = process): Promise<nu
   if (errors > 0) return 2;
   return found > 0 ? 0 : 1;
 }
+
+/** For `redactor scan --help` (cli/redactor.ts). */
+export { USAGE as SCAN_USAGE };

@@ -2,6 +2,7 @@
 // A bad or missing value stops start-up with one message listing every problem.
 import { z } from 'zod';
 import { parseReportStore } from '../activities/report-location';
+import { parsePayloadKeys } from '../security/codec';
 
 const duration = z
   .string()
@@ -103,7 +104,17 @@ export const configSchema = z.object({
   ATTACHMENT_MAX_PAGES: z.coerce.number().int().min(1).max(1_000).default(50),
 
   // Secrets for data protection
-  PAYLOAD_KEYS: z.string().min(1, { message: 'set PAYLOAD_KEYS to keyId:base64key[,older...]' }),
+  // Parsed here too, so a malformed key is listed with every other problem (the message never holds key material).
+  PAYLOAD_KEYS: z
+    .string()
+    .min(1, { message: 'set PAYLOAD_KEYS to keyId:base64key[,older...]' })
+    .superRefine((value, ctx) => {
+      try {
+        parsePayloadKeys(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^PAYLOAD_KEYS:?\s*/, '') });
+      }
+    }),
   FINGERPRINT_KEY: z.string().min(32, { message: 'use at least 32 characters of random data' }),
   CODEC_AUTH_TOKEN: z.string().min(16, { message: 'use at least 16 characters' }).optional(),
   CODEC_CORS_ORIGINS: commaList.default(['http://localhost:8233', 'http://127.0.0.1:8233']),
@@ -115,43 +126,70 @@ export const configSchema = z.object({
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
   /** Serve the worker's activity metrics (Prometheus) on this port; unset: not served. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  /** Serve the Temporal SDK's own metrics (workflow-task latency, sticky cache, slots) on this port. */
+  TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    /** Where the values were looked for, e.g. which local run was found. */
+    readonly note?: string,
+  ) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}${note ? `\n${note}` : ''}`);
     this.name = 'ConfigError';
   }
 }
 
 /** Validates the environment; throws a ConfigError listing every problem. Never echoes secret values. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Empty strings count as unset, as in most deployment tools.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(cleaned);
-  if (parsed.success) {
-    const config = parsed.data;
-    if (config.SLACK_LEAD_USER_IDS.length === 0 && !config.SLACK_LEAD_USERGROUP_ID) {
-      throw new ConfigError(['SLACK_LEAD_USER_IDS or SLACK_LEAD_USERGROUP_ID: name at least one lead who may claim requests']);
-    }
-    if (!config.BACKFILL_S3_ACCESS_KEY_ID !== !config.BACKFILL_S3_SECRET_ACCESS_KEY) {
-      throw new ConfigError(['BACKFILL_S3_ACCESS_KEY_ID and BACKFILL_S3_SECRET_ACCESS_KEY: set both or neither']);
-    }
-    return config;
-  }
-  const problems = parsed.error.issues.map((issue) => {
-    const key = issue.path.join('.');
-    const missing = issue.code === 'invalid_type' && cleaned[key] === undefined;
-    return `${key}: ${missing ? 'is required but not set' : issue.message}`;
-  });
-  throw new ConfigError(problems);
+  return parseWith(configSchema, env, true);
 }
 
+/**
+ * Validates only the variables a command needs (the CLI's commands need Temporal and the payload keys, not
+ * Slack's token), with the same messages as loadConfig.
+ */
+export function loadConfigFor<K extends keyof Config>(env: NodeJS.ProcessEnv, keys: readonly K[]): Pick<Config, K> {
+  const mask = Object.fromEntries(keys.map((k) => [k, true])) as { [P in keyof Config]?: true };
+  return parseWith(configSchema.pick(mask) as unknown as z.ZodType<Pick<Config, K>>, env, false);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv, needsLeads: boolean): T {
+  // Empty strings count as unset, as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const key = issue.path.join('.');
+        const missing = issue.code === 'invalid_type' && cleaned[key] === undefined;
+        return `${key}: ${missing ? 'is required but not set' : issue.message}`;
+      });
+  if (needsLeads && cleaned.SLACK_LEAD_USER_IDS === undefined && cleaned.SLACK_LEAD_USERGROUP_ID === undefined) {
+    problems.push('SLACK_LEAD_USER_IDS or SLACK_LEAD_USERGROUP_ID: name at least one lead who may claim requests');
+  }
+  if (needsLeads && !cleaned.BACKFILL_S3_ACCESS_KEY_ID !== !cleaned.BACKFILL_S3_SECRET_ACCESS_KEY) {
+    problems.push('BACKFILL_S3_ACCESS_KEY_ID and BACKFILL_S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** The variables redactionSettings reads. */
+export type RedactionSettingsConfig = Pick<
+  Config,
+  'REDACTION_MODE' | 'CLAIM_REMINDER_AFTER' | 'SLACK_ESCALATION_MENTION' | 'SLACK_DONE_EMOJI' | 'MAX_REDACTION_PASSES' | 'MERGE_POLL_INTERVAL' | 'ZENDESK_ACTIVITY_TIMEOUT' | 'ZENDESK_SCAN_TIMEOUT' | 'SLACK_ACTIVITY_TIMEOUT'
+>;
+export const REDACTION_SETTINGS_KEYS: readonly (keyof RedactionSettingsConfig)[] = [
+  'REDACTION_MODE', 'CLAIM_REMINDER_AFTER', 'SLACK_ESCALATION_MENTION', 'SLACK_DONE_EMOJI', 'MAX_REDACTION_PASSES', 'MERGE_POLL_INTERVAL', 'ZENDESK_ACTIVITY_TIMEOUT', 'ZENDESK_SCAN_TIMEOUT', 'SLACK_ACTIVITY_TIMEOUT',
+];
+
 /** Workflow settings derived from the configuration (workflows cannot read the environment). */
-export function redactionSettings(config: Config) {
+export function redactionSettings(config: RedactionSettingsConfig) {
   return {
     mode: config.REDACTION_MODE,
     claimReminderAfter: config.CLAIM_REMINDER_AFTER,

@@ -6,6 +6,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { backfillProgressQuery } from '../workflows/backfill-messages';
 import type { BackfillProgress } from '../workflows/backfill-types';
 import { BACKFILL_STATES, OUTCOMES, safe, STAGES } from './labels';
+import { claimRegistry } from './claims';
 import { workerRegistry } from './worker';
 
 export interface ServiceMetrics {
@@ -24,6 +25,8 @@ export function createServiceMetrics(temporal: Client, opts: { cacheMs?: number;
   const progress = new Gauge({ name: 'pan_backfill_progress', help: 'Progress of running backfills, by counter', labelNames: ['backfill', 'counter'], registers: [registry] });
   const cursor = new Gauge({ name: 'pan_backfill_cursor_timestamp_seconds', help: 'Time the backfill cursor has reached', labelNames: ['backfill'], registers: [registry] });
   const eta = new Gauge({ name: 'pan_backfill_eta_seconds', help: 'Estimated seconds left of a running backfill', labelNames: ['backfill'], registers: [registry] });
+  const oldestUnclaimed = new Gauge({ name: 'pan_redaction_oldest_unclaimed_seconds', help: 'Age of the oldest request waiting for a claim (0 when none)', registers: [registry] });
+  const unclaimed = new Gauge({ name: 'pan_redaction_unclaimed_longer_than_seconds', help: 'Requests waiting for a claim longer than the threshold', labelNames: ['threshold'], registers: [registry] });
   const scrapeErrors = new Counter({ name: 'pan_metrics_scrape_errors_total', help: 'Visibility reads that failed during a scrape', registers: [registry] });
   const cacheMs = opts.cacheMs ?? 5_000;
   let last = 0;
@@ -43,6 +46,16 @@ export function createServiceMetrics(temporal: Client, opts: { cacheMs?: number;
     STAGES.forEach((s, i) => inStage.set({ stage: s }, stages[i]!));
     failed.set(failures);
     BACKFILL_STATES.forEach((s, i) => backfills.set({ state: s }, states[i]!));
+
+    // Unclaimed requests, by age (the SLA alert reads these).
+    const now = Date.now();
+    const ages: number[] = [];
+    for await (const wf of temporal.workflow.list({ query: `${rq} AND ExecutionStatus = 'Running' AND RedactionStage = 'awaiting_claim'` })) {
+      ages.push((now - wf.startTime.getTime()) / 1000);
+      if (ages.length >= 10_000) break;
+    }
+    oldestUnclaimed.set(ages.length ? Math.max(...ages) : 0);
+    for (const t of [1800, 3600, 14400, 86400]) unclaimed.set({ threshold: String(t) }, ages.filter((a) => a > t).length);
 
     progress.reset();
     cursor.reset();
@@ -84,7 +97,7 @@ export function createServiceMetrics(temporal: Client, opts: { cacheMs?: number;
     },
     async text() {
       await metrics.refresh();
-      return Registry.merge([registry, workerRegistry]).metrics();
+      return Registry.merge([registry, workerRegistry, claimRegistry]).metrics();
     },
   };
   return metrics;

@@ -22,6 +22,14 @@ const activityFailures = new Counter({
   registers: [workerRegistry],
 });
 
+const rateLimited = new Counter({
+  name: 'pan_rate_limited_total',
+  help: 'Activity attempts answered 429 (Zendesk) or ratelimited (Slack), by API and activity',
+  labelNames: ['api', 'activity'],
+  registers: [workerRegistry],
+});
+const SLACK_ACTIVITIES = new Set(['postClaimRequest', 'updateSlackCard', 'postThreadReply', 'addDoneReaction', 'postSlackSummary', 'notifyRequester']);
+
 class MetricsInbound implements ActivityInboundCallsInterceptor {
   constructor(private readonly ctx: Context) {}
 
@@ -36,6 +44,7 @@ class MetricsInbound implements ActivityInboundCallsInterceptor {
     } catch (err) {
       const type = err instanceof ApplicationFailure ? (err.type ?? 'ApplicationFailure') : err instanceof Error ? err.name : 'unknown';
       activityFailures.inc({ activity, type: safe(type) });
+      if (type === 'RateLimited') rateLimited.inc({ api: SLACK_ACTIVITIES.has(activity) || /slack/i.test(activity) ? 'slack' : 'zendesk', activity });
       end({ result: 'failed' });
       throw err;
     }

@@ -1,10 +1,9 @@
 // `npm run demo`, against a running `npm start` with the emulators: a customer pastes a card
 // number, Zendesk calls the webhook, a lead clicks "Take it" in Slack, and the number is gone.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { SlackControl } from '../sandbox/slack';
 import { ZendeskControl } from '../sandbox/zendesk';
-import { LOCAL_RUN_FILE, type LocalRun } from './start';
+import { findLocalRun, type LocalRun } from '../config/local-run';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,11 +19,9 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 }
 
 function readRun(): LocalRun {
-  try {
-    return JSON.parse(readFileSync(LOCAL_RUN_FILE, 'utf8')) as LocalRun;
-  } catch {
-    throw new Error('no local run found: start the service first with `npm start` (in another terminal)');
-  }
+  const found = findLocalRun();
+  if (!found.run) throw new Error(`${found.missing}: start the service first with \`npm start\` (in another terminal)`);
+  return found.run;
 }
 
 async function main(): Promise<void> {

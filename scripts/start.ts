@@ -1,78 +1,109 @@
 // `npm start`: the whole product on one machine. Whatever is not configured is provided:
 // an embedded Temporal dev server with its Web UI (SQLite, so a restart loses nothing),
-// the Zendesk and Slack emulators, and generated development secrets (kept in .data/).
+// the Zendesk and Slack emulators (state kept in .data/ too), and generated development secrets.
+// Each ✔ line is printed once that part is up; the configuration is checked before anything starts.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { runService } from '../service/main';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
+import { DATA_DIR, DEFAULT_LOCAL_RUN_FILE, type LocalRun } from '../config/local-run';
+import { persistStores, type Persisted } from '../sandbox/persist';
 import { startSlackSandbox } from '../sandbox/slack';
 import { startZendeskSandbox } from '../sandbox/zendesk';
 import { generatePayloadKey } from '../security/codec';
 import { runWorker } from '../workers/main';
 import { startDevServer } from './dev-server';
 
-const ROOT = resolve(__dirname, '..');
-const DATA = join(ROOT, '.data');
-export const LOCAL_RUN_FILE = join(DATA, 'local-run.json');
-
-/** What `npm run demo` needs to drive a running `npm start`. */
-export interface LocalRun {
-  serviceUrl: string;
-  uiUrl?: string;
-  zendeskUrl?: string;
-  slackUrl?: string;
-  namespace: string;
-  webhookSecret: string;
-  slackSigningSecret: string;
-  slackChannelId: string;
-  leadUserId: string;
-}
+const DATA = DATA_DIR;
+export const LOCAL_RUN_FILE = DEFAULT_LOCAL_RUN_FILE;
+export type { LocalRun };
+const SECRETS_FILE = join(DATA, 'dev-secrets.json');
+const EMULATOR_STATE_FILE = join(DATA, 'emulators.v8');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Development secrets survive restarts, so running workflows stay readable. */
 function devSecrets(): Record<string, string> {
-  const file = join(DATA, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  if (existsSync(SECRETS_FILE)) return JSON.parse(readFileSync(SECRETS_FILE, 'utf8')) as Record<string, string>;
   const secrets = {
     PAYLOAD_KEYS: generatePayloadKey('dev-1'),
     FINGERPRINT_KEY: randomBytes(32).toString('base64'),
     CODEC_AUTH_TOKEN: randomBytes(16).toString('hex'),
     ZENDESK_WEBHOOK_SECRET: randomBytes(24).toString('base64'),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  writeFileSync(SECRETS_FILE, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
+
+function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Thrown for a start-up problem the user can fix: printed without a stack. */
+class StartError extends Error {}
 
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env };
   const stop = new AbortController();
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
 
-  try {
-    for (const [key, value] of Object.entries(devSecrets())) {
-      if (!env[key]) {
-        env[key] = value;
-      }
-    }
-    const port = Number(env.PORT ?? 3000);
-    const serviceUrl = `http://127.0.0.1:${port}`;
+  const fromEnvironment: string[] = [];
+  for (const [key, value] of Object.entries(devSecrets())) {
+    if (env[key]) fromEnvironment.push(key);
+    else env[key] = value;
+  }
+  const port = Number(env.PORT ?? 3000);
+  const serviceUrl = `http://127.0.0.1:${port}`;
+  const useZendesk = !env.ZENDESK_URL;
+  const useSlack = !env.SLACK_BOT_TOKEN;
+  const useTemporal = !env.TEMPORAL_ADDRESS;
+  const zendeskPort = Number(env.SANDBOX_ZENDESK_PORT ?? 4010);
+  const slackPort = Number(env.SANDBOX_SLACK_PORT ?? 4020);
+  const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
+  const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
 
+  // Check everything before anything starts: the configuration (with what npm start will provide filled
+  // in) and the ports, so one message lists every problem and nothing is left half started.
+  const planned: NodeJS.ProcessEnv = {
+    ...env,
+    ...(useZendesk ? { ZENDESK_URL: `http://127.0.0.1:${zendeskPort}`, ZENDESK_EMAIL: 'bot@example.com', ZENDESK_API_TOKEN: 'sandbox' } : {}),
+    ...(useSlack ? { SLACK_BOT_TOKEN: 'sandbox', SLACK_SIGNING_SECRET: 'sandbox', SLACK_CHANNEL_ID: env.SLACK_CHANNEL_ID ?? 'C0REDACT', SLACK_LEAD_USER_IDS: env.SLACK_LEAD_USER_IDS ?? 'U0LEAD1' } : {}),
+    ...(useTemporal ? { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` } : {}),
+  };
+  loadConfig(planned);
+  const ports: [number, string][] = [[port, 'PORT']];
+  if (useZendesk) ports.push([zendeskPort, 'SANDBOX_ZENDESK_PORT']);
+  if (useSlack) ports.push([slackPort, 'SANDBOX_SLACK_PORT']);
+  if (useTemporal) ports.push([temporalPort, 'TEMPORAL_PORT'], [uiPort, 'TEMPORAL_UI_PORT']);
+  const busy: string[] = [];
+  for (const [p, name] of ports) if (!(await portFree(p))) busy.push(`port ${p} (${name}) is in use`);
+  if (busy.length) throw new StartError(`Cannot start:\n${busy.map((b) => `  - ${b}`).join('\n')}\n(is another npm start running? set the variables to other ports)`);
+
+  try {
     let zendeskUrl: string | undefined;
-    if (!env.ZENDESK_URL) {
-      const zendesk = await startZendeskSandbox({ port: Number(env.SANDBOX_ZENDESK_PORT ?? 4010) });
+    let slackUrl: string | undefined;
+    let zendeskAuth: { email: string; token: string } | undefined;
+    const stores: Record<string, object> = {};
+    if (useZendesk) {
+      const zendesk = await startZendeskSandbox({ port: zendeskPort });
       cleanups.push(() => zendesk.close());
       Object.assign(env, { ZENDESK_URL: zendesk.url, ZENDESK_EMAIL: zendesk.email, ZENDESK_API_TOKEN: zendesk.token });
       zendeskUrl = zendesk.url;
-      say(`! ZENDESK_URL is not set: using the Zendesk emulator at ${zendesk.url} (test data only)`);
+      zendeskAuth = { email: zendesk.email, token: zendesk.token };
+      stores.zendesk = zendesk.store;
+      stores.zendeskAdmin = zendesk.admin;
     }
-    let slackUrl: string | undefined;
-    if (!env.SLACK_BOT_TOKEN) {
-      const slack = await startSlackSandbox({ port: Number(env.SANDBOX_SLACK_PORT ?? 4020) });
+    if (useSlack) {
+      const slack = await startSlackSandbox({ port: slackPort });
       cleanups.push(() => slack.close());
       Object.assign(env, {
         SLACK_API_URL: slack.apiUrl,
@@ -82,15 +113,23 @@ async function main(): Promise<void> {
         SLACK_LEAD_USER_IDS: env.SLACK_LEAD_USER_IDS ?? 'U0LEAD1,U0LEAD2',
       });
       slackUrl = slack.url;
-      say(`! SLACK_BOT_TOKEN is not set: using the Slack emulator at ${slack.url} (leads U0LEAD1, U0LEAD2)`);
+      stores.slack = slack.store;
+    }
+    let persisted: Persisted | undefined;
+    if (useZendesk || useSlack) {
+      const p = persistStores(EMULATOR_STATE_FILE, stores, { onError: (err) => say(`! emulator state in ${EMULATOR_STATE_FILE}: ${err.message}`) });
+      persisted = p;
+      cleanups.push(() => p.close());
+      const kept = p.restored ? `state restored from ${EMULATOR_STATE_FILE}` : `state kept in ${EMULATOR_STATE_FILE}`;
+      if (zendeskUrl) say(`✔ Zendesk emulator ${zendeskUrl}/api/v2  (ZENDESK_URL not set; test data only; ${kept})`);
+      if (slackUrl) say(`✔ Slack emulator   ${slackUrl}/api/  (SLACK_BOT_TOKEN not set; leads U0LEAD1, U0LEAD2; ${kept})`);
     }
 
     let uiUrl: string | undefined;
-    if (!env.TEMPORAL_ADDRESS) {
-      const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
+    if (useTemporal) {
       say('… starting an embedded Temporal dev server (data in .data/temporal.db)');
       const server = await startDevServer({
-        port: Number(env.TEMPORAL_PORT ?? 7233),
+        port: temporalPort,
         uiPort,
         dbFilename: join(DATA, 'temporal.db'),
         namespace: env.TEMPORAL_NAMESPACE ?? 'default',
@@ -102,49 +141,81 @@ async function main(): Promise<void> {
       env.TEMPORAL_ADDRESS = server.address;
       env.CODEC_CORS_ORIGINS ??= `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
       uiUrl = `http://localhost:${uiPort}`;
+      say(`✔ Temporal        ${server.address}  (embedded dev server)`);
+      say(`✔ Web UI          ${uiUrl}`);
     }
 
     const config = loadConfig(env);
-    const run: LocalRun = {
-      serviceUrl,
-      uiUrl,
-      zendeskUrl,
-      slackUrl,
-      namespace: config.TEMPORAL_NAMESPACE,
-      webhookSecret: config.ZENDESK_WEBHOOK_SECRET,
-      slackSigningSecret: config.SLACK_SIGNING_SECRET,
-      slackChannelId: config.SLACK_CHANNEL_ID,
-      leadUserId: config.SLACK_LEAD_USER_IDS[0] ?? 'U0LEAD1',
+    const ready = { worker: false, service: false };
+    let announced = false;
+    const announce = (): void => {
+      if (announced || !ready.worker || !ready.service) return;
+      announced = true;
+      const run: LocalRun = {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        serviceUrl,
+        uiUrl,
+        zendeskUrl,
+        slackUrl,
+        temporalAddress: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        secretsFile: SECRETS_FILE,
+        fromEnvironment,
+        zendeskEmail: zendeskAuth?.email,
+        zendeskToken: zendeskAuth?.token,
+        webhookSecret: config.ZENDESK_WEBHOOK_SECRET,
+        slackSigningSecret: config.SLACK_SIGNING_SECRET,
+        slackChannelId: config.SLACK_CHANNEL_ID,
+        leadUserId: config.SLACK_LEAD_USER_IDS[0] ?? 'U0LEAD1',
+      };
+      writeFileSync(LOCAL_RUN_FILE, JSON.stringify(run, null, 2), { mode: 0o600 });
+      cleanups.push(() => rmSync(LOCAL_RUN_FILE, { force: true }));
+      if (uiUrl) {
+        say(`                  payloads are encrypted; to read them in the Web UI, open Data Encoder (glasses icon),`);
+        say(`                  override the remote codec configuration, set ${serviceUrl}/codec/t/<CODEC_AUTH_TOKEN from .data/dev-secrets.json>`);
+        say(`                  and reload the page`);
+      }
+      say(`The CLI (npx redactor …) finds this run through ${LOCAL_RUN_FILE}.`);
+      say('Try it: npm run demo    Stop: Ctrl-C');
     };
-    writeFileSync(LOCAL_RUN_FILE, JSON.stringify(run, null, 2), { mode: 0o600 });
-
-    const worker = runWorker(config, { signal: stop.signal });
-    const service = runService(config, { signal: stop.signal });
-    say('');
-    say(`✔ HTTP service   ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz)`);
-    say(`✔ Temporal       ${config.TEMPORAL_ADDRESS}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`);
-    if (uiUrl) {
-      say(`✔ Web UI         ${uiUrl}`);
-      say(`                 payloads are encrypted; to read them, open Data Encoder (glasses icon), override the`);
-      say(`                 remote codec configuration and set ${serviceUrl}/codec/t/<CODEC_AUTH_TOKEN from .data/dev-secrets.json>`);
-    }
-    if (zendeskUrl) say(`✔ Zendesk sandbox ${zendeskUrl}/api/v2`);
-    if (slackUrl) say(`✔ Slack sandbox   ${slackUrl}/api/`);
-    say('Try it: npm run demo    Stop: Ctrl-C');
-    // If either process fails, stop the other.
-    await Promise.all([worker, service].map((p) => p.catch((err: unknown) => {
-      stop.abort();
-      throw err;
-    })));
+    const worker = runWorker(config, {
+      signal: stop.signal,
+      onReady: () => {
+        ready.worker = true;
+        say(`✔ worker          task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`);
+        announce();
+      },
+    });
+    const service = runService(config, {
+      signal: stop.signal,
+      onReady: () => {
+        ready.service = true;
+        say(`✔ HTTP service    ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz, /metrics)`);
+        announce();
+      },
+    });
+    // If either process fails, stop the other; say which one failed.
+    const watch = (p: Promise<void>, name: string) =>
+      p.catch((err: unknown) => {
+        stop.abort();
+        throw new StartError(`✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    const results = await Promise.allSettled([watch(worker, 'worker'), watch(service, 'HTTP service')]);
+    persisted?.save();
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   } finally {
     stop.abort();
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
   }
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    // Configuration and start-up problems are the user's to fix: the message says what, no stack.
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
 }

@@ -7,7 +7,8 @@ import { createLogger } from '../security/logger';
 import { buildServer } from './server';
 import { connectTemporal } from './temporal';
 
-export async function runService(config: Config, opts: { signal?: AbortSignal } = {}): Promise<void> {
+/** `onReady` gets the address once the service listens (npm start prints its ✔ then). */
+export async function runService(config: Config, opts: { signal?: AbortSignal; onReady?: (address: string) => void } = {}): Promise<void> {
   const logger = createLogger({ name: 'service', level: config.LOG_LEVEL });
   const { connection, client, codec } = await connectTemporal(config);
   try {
@@ -21,6 +22,7 @@ export async function runService(config: Config, opts: { signal?: AbortSignal } 
     try {
       const address = await app.listen({ port: config.PORT, host: config.HOST });
       logger.info({ address, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'service listening');
+      opts.onReady?.(address);
       // Without a signal it serves until the process ends.
       const signal = opts.signal ?? new AbortController().signal;
       if (!signal.aborted) await once(signal, 'abort');

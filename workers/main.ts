@@ -4,15 +4,23 @@ import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporali
 import { createSlackClient } from '../activities/slack-api';
 import { createZendeskApi } from '../activities/zendesk-api';
 import { serveWorkerMetrics } from '../metrics/worker';
+import { connectionReason, DEFAULT_TEMPORAL_ADDRESS, TemporalUnreachableError } from '../config/temporal';
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
 import { activitySettings, createRedactionWorker } from './worker';
 
-export async function runWorker(config: Config, opts: { signal?: AbortSignal } = {}): Promise<void> {
+/** `onReady` is called once the worker is connected and about to poll (npm start prints its ✔ then). */
+export async function runWorker(config: Config, opts: { signal?: AbortSignal; onReady?: () => void } = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
-  installRuntime(logger);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  installRuntime(logger, config.TEMPORAL_SDK_METRICS_PORT);
+  const address = config.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS;
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address });
+  } catch (err) {
+    throw new TemporalUnreachableError(address, connectionReason(err));
+  }
   try {
     const worker = await createRedactionWorker({
       connection,
@@ -27,7 +35,9 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal } =
     opts.signal?.addEventListener('abort', () => worker.shutdown());
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
     try {
-      await worker.run();
+      const running = worker.run();
+      opts.onReady?.();
+      await running;
     } finally {
       metrics?.close();
     }
@@ -39,12 +49,19 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal } =
 
 let runtimeInstalled = false;
 /** Routes SDK and core logs through the masking logger. Must run before any connection. */
-export function installRuntime(logger: ReturnType<typeof createLogger>): void {
+/**
+ * With `sdkMetricsPort` the SDK serves its own Prometheus metrics there (workflow-task latency, sticky cache,
+ * slots, poll results), beside the product's (WORKER_METRICS_PORT); durations in seconds.
+ */
+export function installRuntime(logger: ReturnType<typeof createLogger>, sdkMetricsPort?: number): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
     logger: temporalLogger(logger),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(sdkMetricsPort ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${sdkMetricsPort}`, useSecondsForDurations: true } } } : {}),
+    },
   });
 }
 

@@ -33,6 +33,8 @@ export interface SlackSandbox {
   botToken: string;
   signingSecret: string;
   control: SlackControl;
+  /** In-process access (npm start keeps it in .data/ across restarts). */
+  store: SlackStore;
   close(): Promise<void>;
 }
 
@@ -583,6 +585,7 @@ export async function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise
     botToken,
     signingSecret,
     control: new SlackControl(baseUrl),
+    store,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const t of timers) clearTimeout(t);

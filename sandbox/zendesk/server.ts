@@ -1,6 +1,7 @@
 // HTTP front of the Zendesk emulator (node:http, so faults like connection resets are possible).
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { AdminStore, registerAdminRoutes } from './admin';
 import { ZendeskControl } from './control';
 import { ApiError, badRequest, invalidEndpoint } from './errors';
 import { seedTickets } from './seed';
@@ -40,6 +41,8 @@ export interface ZendeskSandbox {
   store: ZendeskStore;
   /** The second origin serving attachment bytes at signed URLs (uploads.ts). */
   storage: StorageOrigin;
+  /** Webhooks, triggers and macros (admin.ts). */
+  admin: AdminStore;
 }
 
 type Query = Record<string, string>;
@@ -73,6 +76,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   const expectedAuth = 'Basic ' + Buffer.from(`${email}/token:${token}`).toString('base64');
 
   let store: ZendeskStore | undefined = undefined; // set once listening (needs the port)
+  const admin = new AdminStore();
   let calls: CallLogEntry[] = [];
   let faults: FaultInfo[] = [];
   let nextFaultId = 1;
@@ -92,7 +96,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     return n;
   };
 
-  const listPage = <T>(ctx: Ctx, items: T[], key: string, render: (x: T) => unknown, cursorOf: (x: T) => number): Reply => {
+  const listPage = <T>(ctx: Pick<Ctx, 'query' | 'base' | 'path'>, items: T[], key: string, render: (x: T) => unknown, cursorOf: (x: T) => number): Reply => {
     const q = ctx.query;
     const cursorMode = ['page[size]', 'page[after]', 'page[before]'].some((k) => q[k] !== undefined);
     const desc = q.sort === '-created_at' || q.sort_order === 'desc';
@@ -258,6 +262,8 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     return { status: 200, body: s().ticketEvents({ startTime: ctx.query.start_time, perPage: ctx.query.per_page, include: ctx.query.include }) };
   });
 
+  registerAdminRoutes(route, () => admin, listPage, id);
+
   // ---- control API (no auth) ----
   const controlRoutes: { method: string; re: RegExp; handler: (body: unknown, params: string[], query: Query) => Reply }[] = [];
   const control = (method: string, pattern: string, handler: (body: unknown, params: string[], query: Query) => Reply): void => {
@@ -285,6 +291,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
   });
   control('POST', 'reset', () => {
     s().reset();
+    admin.reset();
     calls = [];
     faults = [];
     incrementalHits = [];
@@ -449,6 +456,7 @@ export async function startZendeskSandbox(opts: ZendeskSandboxOptions = {}): Pro
     subdomain,
     store,
     storage,
+    admin,
     control: new ZendeskControl(url),
     close: async () => {
       store?.dispose();

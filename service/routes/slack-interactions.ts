@@ -19,6 +19,7 @@ import {
 } from '../slack-schemas';
 import type { RouteContext } from './context';
 import { verifySlack } from './slack-verify';
+import { observeClaimWait } from '../../metrics/claims';
 
 export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteContext): void {
   const { slack, temporal, log, timeouts, leads, afterReply } = ctx;
@@ -51,10 +52,11 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
   }
 
   /** Runs a workflow update for a lead's click; a refusal comes back to the lead as the workflow's own sentence. */
-  async function leadUpdate(what: 'claim' | 'merge decision', user: string, channel: string | undefined, workflowId: string, ticketId: number | undefined, update: () => Promise<unknown>): Promise<void> {
+  async function leadUpdate(what: 'claim' | 'merge decision', user: string, channel: string | undefined, workflowId: string, ticketId: number | undefined, update: () => Promise<unknown>): Promise<boolean> {
     try {
       await temporal.connection.withDeadline(Date.now() + timeouts.claimMs, update);
       log.info({ user, workflowId }, `${what} accepted`);
+      return true;
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         // The validator's message, e.g. "already claimed by <@U…>".
@@ -68,6 +70,7 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
         log.error({ user, workflowId, grpcCode: grpcCode(err), err: { message: shortReason(err) } }, `${what} failed`);
         await ephemeral(channel, user, `I couldn't record your ${what} on ticket #${ticketId} just now. Please click again.`);
       }
+      return false;
     }
   }
 
@@ -82,11 +85,12 @@ export function registerSlackInteractions(scope: FastifyInstance, ctx: RouteCont
     const workflowId = checked.data;
     const ticketId = ticketIdFromWorkflowId(workflowId);
     if (!(await isLeadOrRefuse('claim', user, channel, workflowId, ticketId))) return;
-    await leadUpdate('claim', user, channel, workflowId, ticketId, () =>
+    const accepted = await leadUpdate('claim', user, channel, workflowId, ticketId, () =>
       temporal.workflow.getHandle(workflowId).executeUpdate(claimUpdate, {
         args: [{ slackUserId: user, name: payload.user.name ?? payload.user.username, source: 'slack' }],
       }),
     );
+    if (accepted) observeClaimWait(temporal, workflowId);
   }
 
   /** "Merge into #N" (value `<workflow id>:<N>`) or "Don't merge" (value `<workflow id>`). */

@@ -1,4 +1,4 @@
-import { attachmentLimits, ConfigError, loadConfig, redactionSettings, reportStoreSettings } from '../../config';
+import { attachmentLimits, ConfigError, loadConfig, loadConfigFor, redactionSettings, reportStoreSettings } from '../../config';
 
 const valid = {
   ZENDESK_URL: 'https://acme.zendesk.com/api/v2/',
@@ -132,4 +132,17 @@ test('attachment reading bounds: defaults, and a bad value named', () => {
   expect(attachmentLimits(loadConfig(valid))).toEqual({ maxBytes: 25 * 1024 * 1024, timeoutMs: 60_000, concurrency: 2, maxPages: 50 });
   expect(attachmentLimits(loadConfig({ ...valid, ATTACHMENT_MAX_BYTES: '1048576', ATTACHMENT_CONCURRENCY: '4' }))).toMatchObject({ maxBytes: 1_048_576, concurrency: 4 });
   expect(problemsOf({ ...valid, ATTACHMENT_MAX_PAGES: '0' })[0]).toMatch(/^ATTACHMENT_MAX_PAGES: /);
+});
+
+test('a malformed PAYLOAD_KEYS is listed with the other problems, without its key material', () => {
+  const secretish = 'c2VjcmV0LWtleS1tYXRlcmlhbA';
+  const problems = problemsOf({ ...valid, PAYLOAD_KEYS: `k1:${secretish}`, FINGERPRINT_KEY: 'short' });
+  expect(problems).toContainEqual(expect.stringMatching(/^PAYLOAD_KEYS: entry 1 \(key id "k1"\): key is not valid standard base64$/));
+  expect(problems).toContainEqual(expect.stringMatching(/^FINGERPRINT_KEY:/));
+  expect(problems.join('\n')).not.toContain(secretish);
+});
+
+test('a command validates only what it needs, with the same messages', () => {
+  expect(loadConfigFor({ PAYLOAD_KEYS: valid.PAYLOAD_KEYS }, ['PAYLOAD_KEYS', 'TEMPORAL_NAMESPACE'])).toEqual({ PAYLOAD_KEYS: valid.PAYLOAD_KEYS, TEMPORAL_NAMESPACE: 'default' });
+  expect(() => loadConfigFor({}, ['PAYLOAD_KEYS'])).toThrow('PAYLOAD_KEYS: is required but not set');
 });

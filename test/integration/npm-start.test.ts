@@ -1,0 +1,112 @@
+/** `npm start` prints ✔ only for what is up, after it is up; the CLI finds it; the emulators keep their state. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { ZendeskControl } from '../../sandbox/zendesk';
+import { freePort } from '../../scripts/dev-server';
+import { runCli, STACK_LINE } from '../helpers/cli';
+
+const ROOT = resolve(__dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+interface Started {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: NodeJS.ProcessEnv): Started {
+  const child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
+async function until(what: string, check: () => boolean, s: Started, timeoutMs = 150_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (s.child.exitCode !== null) throw new Error(`npm start exited (${s.child.exitCode}) before ${what}:\n${s.out()}\n${s.err()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${s.out()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function ports() {
+  return { PORT: String(await freePort()), SANDBOX_ZENDESK_PORT: String(await freePort()), SANDBOX_SLACK_PORT: String(await freePort()) };
+}
+
+const base = () => ({
+  REDACTOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'npm-start-')),
+  TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS!,
+  TEMPORAL_TASK_QUEUE: `npm-start-${randomUUID()}`,
+});
+
+test('a malformed PAYLOAD_KEYS stops start-up before anything is announced', async () => {
+  const s = start({ ...base(), ...(await ports()), PAYLOAD_KEYS: 'dev-1:tooshort' });
+  expect(await s.exited).toBe(1);
+  expect(s.err()).toContain('PAYLOAD_KEYS: entry 1 (key id "dev-1"): key must be exactly 32 bytes after base64 decoding');
+  expect(s.out()).not.toContain('✔');
+  expect(s.err()).not.toMatch(STACK_LINE);
+});
+
+test('a port in use is named and nothing is announced', async () => {
+  const busy: Server = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    const s = start({ ...base(), ...(await ports()), PORT: String(port) });
+    expect(await s.exited).toBe(1);
+    expect(s.err()).toContain(`port ${port} (PORT) is in use`);
+    expect(s.out()).not.toContain('✔');
+  } finally {
+    busy.close();
+  }
+});
+
+test('✔ lines come once each part answers; the CLI finds the run; a restart keeps the emulators’ tickets', async () => {
+  const env = { ...base(), ...(await ports()) };
+  const first = start(env);
+  let ticketId: number;
+  try {
+    await until('the HTTP service', () => first.out().includes('✔ HTTP service'), first);
+    // Announced means answering.
+    expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBeLessThan(500);
+    await until('the worker and the hint', () => first.out().includes('Try it: npm run demo'), first);
+    expect(first.out()).toContain('✔ worker');
+    expect(first.out()).toContain(`✔ Zendesk emulator http://127.0.0.1:${env.SANDBOX_ZENDESK_PORT}/api/v2`);
+    const runFile = join(env.REDACTOR_DATA_DIR, 'local-run.json');
+    const run = JSON.parse(readFileSync(runFile, 'utf8')) as Record<string, unknown>;
+    expect(run).toMatchObject({ temporalAddress: env.TEMPORAL_ADDRESS, taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: 'default' });
+
+    // The CLI, with no variable but the data directory, reaches this run's Temporal with its keys.
+    const r = await runCli(['backfill', 'status', '--id', 'nothing-here'], { REDACTOR_DATA_DIR: env.REDACTOR_DATA_DIR });
+    expect(r.stderr).toContain('no backfill backfill-nothing-here in this namespace');
+    expect(r.stderr).not.toMatch(STACK_LINE);
+
+    const seeded = await new ZendeskControl(`http://127.0.0.1:${env.SANDBOX_ZENDESK_PORT}`).seedTicket({ subject: 'kept across restarts', comments: [{ body: 'hello' }] });
+    ticketId = seeded.ticket.id;
+    await new Promise((r) => setTimeout(r, 1_500)); // the emulators save every second
+  } finally {
+    first.child.kill('SIGINT');
+    await first.exited;
+  }
+  expect(existsSync(join(env.REDACTOR_DATA_DIR, 'local-run.json'))).toBe(false);
+
+  const second = start(env);
+  try {
+    await until('the restart', () => second.out().includes('✔ Zendesk emulator'), second);
+    expect(second.out()).toContain('state restored from');
+    const ticket = await new ZendeskControl(`http://127.0.0.1:${env.SANDBOX_ZENDESK_PORT}`).getTicket(ticketId);
+    expect(ticket.subject).toBe('kept across restarts');
+  } finally {
+    second.child.kill('SIGINT');
+    await second.exited;
+  }
+});
