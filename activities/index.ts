@@ -7,8 +7,10 @@ import { createChildTicketActivities } from './child-ticket';
 import { createDetectActivities } from './detect';
 import { createMergeActivities } from './merge';
 import { createRedactActivities } from './redact';
+import { createSettingsActivities } from './settings';
 import { createSlackActivities } from './slack';
 import type { ZendeskApi } from './zendesk-api';
+import type { RedactionSettings } from '../workflows/types';
 
 export type { Verification } from './detect';
 export type { RedactionReport } from './redact';
@@ -25,6 +27,8 @@ export interface ActivityDeps {
   legacyFallback: boolean;
   /** Credentials for the backfill's export endpoint (a plain fetch client). */
   exportAuth: ExportAuth;
+  /** Workflow settings for requests started without them (webhook starts), from the worker's config. */
+  workflowSettings: RedactionSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -35,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createChildTicketActivities({ zendesk, zendeskUrl: deps.zendeskUrl }),
     ...createMergeActivities({ zendesk }),
     ...createSlackActivities({ slack: deps.slack, zendesk, channelId: deps.slackChannelId, zendeskUrl: deps.zendeskUrl }),
+    ...createSettingsActivities({ workflowSettings: deps.workflowSettings }),
     ...createBackfillActivities({ zendesk, slack: deps.slack, zendeskUrl: deps.zendeskUrl, slackChannelId: deps.slackChannelId, exportAuth: deps.exportAuth }),
   };
 }

@@ -5,7 +5,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { createActivities, type ActivityDeps } from '../activities';
 import { workerMetricsInterceptor } from '../metrics/worker';
 import type { ZendeskApi } from '../activities/zendesk-api';
-import type { Config } from '../config';
+import { redactionSettings, type Config } from '../config';
 
 export interface RedactionWorkerOptions {
   connection: NativeConnection;
@@ -44,5 +44,6 @@ export function activitySettings(config: Config): RedactionWorkerOptions['settin
     redactionApi: config.ZENDESK_REDACTION_API,
     legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
     exportAuth: { url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS },
+    workflowSettings: redactionSettings(config),
   };
 }

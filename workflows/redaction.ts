@@ -7,13 +7,14 @@ import {
   continueAsNew,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RedactionActivities, RedactionReport, SlackPost, Verification } from '../activities';
-import { activityOptions } from './activity-options';
+import { activityOptions, settingsLookup } from './activity-options';
 import { claimSignal, claimUpdate, requestSignal, statusQuery } from './messages';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
 import type {
@@ -34,7 +35,9 @@ export const DENIAL_REASONS = {
 } as const;
 
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
-  const { ticketId, settings } = input;
+  const { ticketId } = input;
+  const { redactionSettings: loadSettings } = proxyLocalActivities<RedactionActivities>(settingsLookup);
+  const settings = input.settings ?? (await loadSettings());
   const options = activityOptions(settings.activityTimeouts);
   const zendesk = proxyActivities<RedactionActivities>(options.zendesk);
   const scans = proxyActivities<RedactionActivities>(options.scans);
