@@ -7,7 +7,7 @@ import { serveWorkerMetrics } from '../metrics/worker';
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
-import { activitySettings, createRedactionWorker } from './worker';
+import { activitySettings, createRedactionWorker, workerCache } from './worker';
 
 export async function runWorker(config: Config, opts: { signal?: AbortSignal } = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
@@ -22,6 +22,7 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal } =
       zendesk: createZendeskApi({ url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS }),
       slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
       settings: activitySettings(config),
+      cache: workerCache(config),
     });
     const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT) : undefined;
     opts.signal?.addEventListener('abort', () => worker.shutdown());
