@@ -37,11 +37,6 @@ export const DENIAL_REASONS = {
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
   const { ticketId } = input;
   const { redactionSettings: loadSettings } = proxyLocalActivities<RedactionActivities>(settingsLookup);
-  const settings = input.settings ?? (await loadSettings());
-  const options = activityOptions(settings.activityTimeouts);
-  const zendesk = proxyActivities<RedactionActivities>(options.zendesk);
-  const scans = proxyActivities<RedactionActivities>(options.scans);
-  const slack = proxyActivities<RedactionActivities>(options.slack);
   const workflowId = workflowInfo().workflowId;
   const seenDeliveries = new Set(input.seenDeliveryIds ?? []);
   const pending: RedactionRequest[] = [];
@@ -96,6 +91,13 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     log.info('redaction request finished', { ticketId, outcome });
     return { ...status };
   };
+  // Settings come with older starts, else from the worker (local activity); awaited after the handlers, so a
+  // query or request that arrives meanwhile is served.
+  const settings = input.settings ?? (await loadSettings());
+  const options = activityOptions(settings.activityTimeouts);
+  const zendesk = proxyActivities<RedactionActivities>(options.zendesk);
+  const scans = proxyActivities<RedactionActivities>(options.scans);
+  const slack = proxyActivities<RedactionActivities>(options.slack);
   upsertSearchAttributes([{ key: TicketIdKey, value: ticketId }]);
 
   // 1. Detect: wait for the first request, then read the whole ticket.
