@@ -8,8 +8,10 @@ import { createChildTicketActivities } from './child-ticket';
 import { createDetectActivities } from './detect';
 import { createMergeActivities } from './merge';
 import { createRedactActivities } from './redact';
+import { createSettingsActivities } from './settings';
 import { createSlackActivities } from './slack';
 import type { ZendeskApi } from './zendesk-api';
+import type { RedactionSettings } from '../workflows/types';
 
 export type { Verification } from './detect';
 export type { RedactionReport } from './redact';
@@ -28,6 +30,8 @@ export interface ActivityDeps {
   exportAuth: ExportAuth;
   /** Where backfill report pages go: shared by every worker. */
   reportStore: ReportStore;
+  /** Workflow settings for requests started without them (webhook starts), from the worker's config. */
+  workflowSettings: RedactionSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -38,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createChildTicketActivities({ zendesk, zendeskUrl: deps.zendeskUrl }),
     ...createMergeActivities({ zendesk }),
     ...createSlackActivities({ slack: deps.slack, zendesk, channelId: deps.slackChannelId, zendeskUrl: deps.zendeskUrl }),
+    ...createSettingsActivities({ workflowSettings: deps.workflowSettings }),
     ...createBackfillActivities({ zendesk, slack: deps.slack, zendeskUrl: deps.zendeskUrl, slackChannelId: deps.slackChannelId, exportAuth: deps.exportAuth, reportStore: deps.reportStore }),
   };
 }

@@ -2,11 +2,12 @@
  * `redactor scan`: finds card numbers in files (or stdin). Streams, so memory stays flat on any input size.
  * Exit status like grep: 0 found, 1 none found, 2 error.
  */
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Readable, type Writable } from 'node:stream';
 import { cardDigits, findCardNumbers, type CardFinding, type DetectOptions } from '../detection';
 import { scanFilesMain, wantsFileReader } from './scan-files';
+import { candidateLines, readJsonlLine } from './prefilter';
 
 const USAGE = `usage: redactor scan [--jsonl | --json] [--html] [--unionpay-luhn-exempt] [file ...]
 
@@ -91,86 +92,142 @@ class Output {
   }
 }
 
+/** A block of whole lines; `last` when the input ended (the final line may lack its newline). */
+interface Block {
+  bytes: Buffer;
+  last: boolean;
+}
+
 /**
- * Yields blocks of whole lines as soon as they arrive (the last block may lack a final newline), so a caller
- * talking to `scan --jsonl` over a pipe gets each answer without waiting for more input. Works on bytes: a
- * newline byte never occurs inside a multi-byte UTF-8 character, and Buffer#toString is much faster than a
- * streaming StringDecoder.
+ * Yields blocks of whole lines as raw bytes as soon as they arrive, so a caller talking to `scan --jsonl` over a
+ * pipe gets each answer without waiting for more input. With `overlap`, each block after the first starts with
+ * the previous block's last line (table mode: a number may wrap onto the next line, so that line is scanned again
+ * with what follows). Bytes, not text: a newline byte never occurs inside a multi-byte UTF-8 character, and only
+ * the lines the pre-filter (prefilter.ts) selects are ever decoded. A block is only valid until the next one.
  */
-async function* lineBlocks(input: Readable): AsyncGenerator<string> {
-  let pending: Buffer[] = [];
+async function* lineBlocks(input: Readable, overlap: boolean): AsyncGenerator<Block> {
+  let kept: Buffer = Buffer.alloc(0); // the carried last line (overlap) and any incomplete tail
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     const nl = buf.lastIndexOf(10);
     if (nl < 0) {
-      pending.push(buf); // no complete line yet (or one very long line): keep reading
+      kept = kept.length === 0 ? buf : Buffer.concat([kept, buf]); // no complete line yet: keep reading
       continue;
     }
-    const head = buf.subarray(0, nl + 1);
-    yield pending.length === 0 ? head.toString('utf8') : Buffer.concat([...pending, head]).toString('utf8');
-    pending = nl + 1 < buf.length ? [buf.subarray(nl + 1)] : [];
+    const bytes = kept.length === 0 ? buf.subarray(0, nl + 1) : Buffer.concat([kept, buf.subarray(0, nl + 1)]);
+    yield { bytes, last: false };
+    const from = overlap ? bytes.lastIndexOf(10, bytes.length - 2) + 1 : bytes.length;
+    kept = Buffer.concat([bytes.subarray(from), buf.subarray(nl + 1)]);
   }
-  if (pending.length > 0) yield Buffer.concat(pending).toString('utf8');
+  if (kept.length > 0) yield { bytes: kept, last: true };
+}
+
+/**
+ * Same blocks, read from a file into one reused buffer (no allocation per read, so memory stays flat and the
+ * garbage collector idle). The buffer grows only for a line longer than itself.
+ */
+async function* fileBlocks(path: string, overlap: boolean): AsyncGenerator<Block> {
+  const fd = openSync(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(2 * READ_BYTES);
+    let filled = 0;
+    let seen = 0; // bytes already searched for a newline (the kept part)
+    for (;;) {
+      if (buf.length - filled < READ_BYTES) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, filled, READ_BYTES, null);
+      if (n === 0) break;
+      filled += n;
+      const nl = buf.lastIndexOf(10, filled - 1);
+      if (nl < seen) {
+        seen = filled;
+        continue;
+      }
+      yield { bytes: buf.subarray(0, nl + 1), last: false };
+      const from = overlap ? buf.lastIndexOf(10, nl - 1) + 1 : nl + 1;
+      buf.copyWithin(0, from, filled);
+      filled -= from;
+      seen = nl + 1 - from;
+    }
+    if (filled > 0) yield { bytes: buf.subarray(0, filled), last: true };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function maskedNumber(text: string, f: CardFinding): string {
   return '*'.repeat(cardDigits(text, f).length - 4) + f.last4;
 }
 
+/** Newlines in buf[from, to). */
+function countLines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let p = buf.indexOf(10, from); p >= 0 && p < to; p = buf.indexOf(10, p + 1)) n++;
+  return n;
+}
+
 /** Table mode for one input. Returns the number of findings. */
-async function scanText(name: string, input: Readable, options: DetectOptions, out: Output): Promise<number> {
+async function scanText(name: string, blocks: AsyncIterable<Block>, options: DetectOptions, out: Output): Promise<number> {
   let found = 0;
-  let carry = '';
-  let lineNo = 1; // line number of carry's first character
-  const report = async (block: string, limit: number): Promise<void> => {
-    // A number may wrap onto the next line, so the block's last line is scanned again with the next block;
-    // only findings starting before `limit` are reported here.
+  let lineNo = 1; // line number of the block's first byte
+  for await (const { bytes: block, last } of blocks) {
+    // The block's last line comes again at the start of the next block (it may wrap onto what follows), so
+    // only findings before it are reported here; the final block reports all.
+    const limit = last ? block.length : block.lastIndexOf(10, block.length - 2) + 1;
+    // HTML is not pre-filtered: the whole block goes to the detector.
+    const spans = options.html ? [0, block.length] : candidateLines(block);
+    let at = 0;
     let line = lineNo;
-    let lineStart = 0;
-    let counted = 0;
-    for (const f of findCardNumbers(block, options)) {
-      if (f.start >= limit) break;
-      for (let nl = block.indexOf('\n', counted); nl >= 0 && nl < f.start; nl = block.indexOf('\n', nl + 1)) {
-        line++;
-        lineStart = nl + 1;
-        counted = nl + 1;
+    for (let i = 0; i < spans.length && spans[i]! < limit; i += 2) {
+      line += countLines(block, at, spans[i]!);
+      at = spans[i]!;
+      const text = block.toString('utf8', spans[i]!, spans[i + 1]!);
+      const textLimit = spans[i + 1]! <= limit ? text.length : block.toString('utf8', spans[i]!, limit).length;
+      let fLine = line;
+      let lineStart = 0;
+      for (const f of findCardNumbers(text, options)) {
+        if (f.start >= textLimit) break;
+        for (let nl = text.indexOf('\n', lineStart); nl >= 0 && nl < f.start; nl = text.indexOf('\n', lineStart)) {
+          fLine++;
+          lineStart = nl + 1;
+        }
+        found++;
+        const cvv = f.cvv ? '  +cvv' : '';
+        await out.write(`${name}:${fLine}:${f.start - lineStart + 1}\t${f.brand}\t${maskedNumber(text, f)}${cvv}\n`);
       }
-      found++;
-      const cvv = f.cvv ? '  +cvv' : '';
-      await out.write(`${name}:${line}:${f.start - lineStart + 1}\t${f.brand}\t${maskedNumber(block, f)}${cvv}\n`);
     }
-    for (let nl = block.indexOf('\n', counted); nl >= 0 && nl < limit; nl = block.indexOf('\n', nl + 1)) line++;
-    lineNo = line;
-  };
-  for await (const chunk of lineBlocks(input)) {
-    const block = carry + chunk;
-    // Start of the last complete line: everything before it is final.
-    const lastNl = block.lastIndexOf('\n', block.length - 2);
-    const limit = lastNl + 1;
-    await report(block, limit);
+    lineNo = line + countLines(block, at, limit);
     await out.flush();
-    carry = block.slice(limit);
   }
-  if (carry !== '') await report(carry, carry.length);
   return found;
 }
 
 /** JSONL mode for one input: one output line per non-blank input line, same order. */
-async function scanJsonl(name: string, input: Readable, options: DetectOptions, out: Output, err: Writable): Promise<{
+async function scanJsonl(name: string, blocks: AsyncIterable<Block>, options: DetectOptions, out: Output, err: Writable): Promise<{
   found: number;
   errors: number;
 }> {
   let found = 0;
   let errors = 0;
   let lineNo = 0;
-  for await (const block of lineBlocks(input)) {
+  for await (const { bytes: block } of blocks) {
     let p = 0;
     while (p < block.length) {
-      let nl = block.indexOf('\n', p);
+      let nl = block.indexOf(10, p);
       if (nl < 0) nl = block.length;
-      const line = block.slice(p, nl);
+      const start = p;
       p = nl + 1;
       lineNo++;
+      // Most lines are `{"id":…,"text":"…"}` without a card-shaped run: answered without decoding them.
+      const quick = options.html ? undefined : readJsonlLine(block, start, nl);
+      if (quick?.check === 'cold') {
+        await out.write(`{"id":${block.toString('latin1', quick.id[0], quick.id[1])},"findings":[]}\n`);
+        continue;
+      }
+      const line = block.toString('utf8', start, nl);
       if (line.trim() === '') continue;
       let id: unknown = null;
       let text: unknown;
@@ -248,13 +305,13 @@ export async function scanMain(argv: string[], io: ScanIo = process): Promise<nu
   for (const file of inputs) {
     const name = file === '-' ? '(stdin)' : file;
     try {
-      const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: READ_BYTES });
+      const blocks = file === '-' ? lineBlocks(io.stdin, !args.jsonl) : fileBlocks(file, !args.jsonl);
       if (args.jsonl) {
-        const r = await scanJsonl(name, input, args.options, out, io.stderr);
+        const r = await scanJsonl(name, blocks, args.options, out, io.stderr);
         found += r.found;
         errors += r.errors;
       } else {
-        found += await scanText(name, input, args.options, out);
+        found += await scanText(name, blocks, args.options, out);
       }
     } catch (e) {
       // The reader went away (`scan … | head`): stop quietly, like grep does on SIGPIPE.

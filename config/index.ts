@@ -124,6 +124,15 @@ export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: httpUrl.optional(),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
+  /**
+   * Worker's workflow cache: waiting requests beyond it are evicted and replayed from history when a claim or
+   * timer wakes them (CPU, not memory), so this bounds the worker's memory however many requests wait.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  /** How long a cached workflow's task waits on its sticky queue before any worker may take it. */
+  WORKER_STICKY_QUEUE_TIMEOUT: duration.default('10 seconds'),
+  /** Workflow tasks the worker runs at once. */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1_000).default(40),
   /** Serve the worker's activity metrics (Prometheus) on this port; unset: not served. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   /** Serve the Temporal SDK's own metrics (workflow-task latency, sticky cache, slots) on this port. */

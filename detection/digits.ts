@@ -10,21 +10,15 @@ export const DIGIT_CLASS: string = buildDigitClass();
 
 function buildDigitTable(): Int8Array {
   const table = new Int8Array(0x10000).fill(-1);
-  const nd = /\p{Nd}/u;
-  let runStart = -1;
-  for (let cp = 0; cp < 0x10000; cp++) {
-    // Surrogate halves are never digits; skip them so the regex sees no lone surrogates.
-    if (cp >= 0xd800 && cp <= 0xdfff) {
-      runStart = -1;
-      continue;
-    }
-    if (nd.test(String.fromCharCode(cp))) {
-      if (runStart < 0) runStart = cp;
-      // Unicode guarantees Nd code points come in consecutive 0..9 blocks.
-      table[cp] = (cp - runStart) % 10;
-    } else {
-      runStart = -1;
-    }
+  // One regex pass over all BMP code units (surrogates replaced by "x", so index = code point) instead of one
+  // test per code point: this table is built at every start of the CLI.
+  const units = new Uint16Array(0x10000);
+  for (let cp = 0; cp < 0x10000; cp++) units[cp] = cp >= 0xd800 && cp <= 0xdfff ? 0x78 : cp;
+  let all = '';
+  for (let i = 0; i < units.length; i += 4096) all += String.fromCharCode(...units.subarray(i, i + 4096));
+  for (const m of all.matchAll(/\p{Nd}+/gu)) {
+    // Unicode guarantees Nd code points come in consecutive 0..9 blocks.
+    for (let k = 0; k < m[0].length; k++) table[m.index + k] = k % 10;
   }
   return table;
 }

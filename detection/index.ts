@@ -195,8 +195,11 @@ class Run {
   end = 0;
 }
 
+/** One Run for every scan: scans are synchronous and never nest, and allocating it per call dominated short texts. */
+const SHARED_RUN = new Run();
+
 class Scanner {
-  private readonly run = new Run();
+  private readonly run = SHARED_RUN;
   private readonly findings: CardFinding[] = [];
   /** HTML mode: position up to which markup has been classified; always in text state. */
   private htmlCursor = 0;
@@ -216,7 +219,8 @@ class Scanner {
 
   scan(): CardFinding[] {
     const text = this.text;
-    const re = new RegExp(CANDIDATE.source, 'g');
+    const re = CANDIDATE; // shared like the Run: no scan runs inside another
+    re.lastIndex = 0;
     let floor = 0;
     // test() instead of exec(): no match array per candidate; the group's start is found by walking back.
     while (re.test(text)) {

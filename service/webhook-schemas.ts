@@ -1,5 +1,6 @@
 // Bodies Zendesk POSTs to /webhooks/zendesk (fact sheet §6d, §6e) and their mapping to a RedactionRequest.
-// Comment text is never parsed out of a body: the schemas strip it and the workflow re-reads Zendesk.
+// A trigger body may carry the new comment's text (`comment_text`) for the edge scan
+// (service/edge-scan.ts); it stays in memory, never enters a RedactionRequest, a log or an error.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { RedactionRequest } from '../workflows/types';
@@ -27,6 +28,12 @@ export const triggerBodySchema = z.object({
   type: z.enum(['comment_added', 'redaction_request']),
   requested_by: optionalId,
   attachment_names: z.preprocess((v) => (v === null ? undefined : v), attachmentNames.optional()),
+  /** `{{ticket.latest_comment.value | truncate: N}}`: scanned in memory, never stored. */
+  comment_text: z.string().optional(),
+  /** `{{ticket.latest_comment.value | size}}`: tells a complete text from a truncated one. */
+  comment_chars: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.union([z.number(), z.string().regex(/^\d+$/, { message: 'expected a count' })]).transform(Number).optional()),
+  /** `{{ticket.title}}`: scanned with the comment (a subject can carry a number too). */
+  subject: z.string().optional(),
 });
 export type TriggerBody = z.infer<typeof triggerBodySchema>;
 
@@ -97,10 +104,13 @@ export function toRedactionRequest(
   parsed: { kind: 'trigger'; body: TriggerBody } | { kind: 'comment_event'; body: CommentAddedEvent },
   opts: { invocationId?: string; rawBody: Buffer | string; mask: (text: string) => string },
 ): MappedRequest {
+  // A body that carries text is hashed without it: an unkeyed hash of a card number must not reach Temporal.
+  const hashed = () =>
+    parsed.kind === 'trigger' && (parsed.body.comment_text !== undefined || parsed.body.subject !== undefined)
+      ? JSON.stringify({ ...parsed.body, comment_text: undefined, subject: undefined })
+      : opts.rawBody;
   const fallbackId = (commentId: number | undefined) =>
-    commentId !== undefined
-      ? `comment:${commentId}`
-      : `body:${createHash('sha256').update(opts.rawBody).digest('hex').slice(0, 32)}`;
+    commentId !== undefined ? `comment:${commentId}` : `body:${createHash('sha256').update(hashed()).digest('hex').slice(0, 32)}`;
 
   if (parsed.kind === 'comment_event') {
     const commentId = parsed.body.event.comment.id;

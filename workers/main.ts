@@ -8,7 +8,7 @@ import { connectionReason, DEFAULT_TEMPORAL_ADDRESS, TemporalUnreachableError } 
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
-import { activitySettings, createRedactionWorker } from './worker';
+import { activitySettings, createRedactionWorker, workerCache } from './worker';
 
 /** `onReady` is called once the worker is connected and about to poll (npm start prints its ✔ then). */
 export async function runWorker(config: Config, opts: { signal?: AbortSignal; onReady?: () => void } = {}): Promise<void> {
@@ -30,6 +30,7 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal; on
       zendesk: createZendeskApi({ url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS }),
       slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
       settings: activitySettings(config),
+      cache: workerCache(config),
     });
     const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT) : undefined;
     opts.signal?.addEventListener('abort', () => worker.shutdown());

@@ -1,12 +1,12 @@
 // Builds the redaction worker from its clients; used by the entrypoint, `npm start` and tests.
 import type { WebClient } from '@slack/web-api';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { workerMetricsInterceptor } from '../metrics/worker';
 import type { ZendeskApi } from '../activities/zendesk-api';
 import { createReportStore } from '../activities/report-store';
-import { reportStoreSettings, type Config } from '../config';
+import { redactionSettings, reportStoreSettings, type Config } from '../config';
 
 export interface RedactionWorkerOptions {
   connection: NativeConnection;
@@ -19,6 +19,8 @@ export interface RedactionWorkerOptions {
   /** A prebuilt bundle (tests bundle once); default bundles workflows/ at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Workflow cache and sticky queue sizing (see config: WORKER_MAX_CACHED_WORKFLOWS etc.). */
+  cache?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'maxConcurrentWorkflowTaskExecutions'>;
 }
 
 export async function createRedactionWorker(opts: RedactionWorkerOptions): Promise<Worker> {
@@ -33,7 +35,17 @@ export async function createRedactionWorker(opts: RedactionWorkerOptions): Promi
     interceptors: { activity: [workerMetricsInterceptor] },
     // On SIGTERM the worker stops polling and lets activities in flight finish within this time.
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
+    ...opts.cache,
   });
+}
+
+/** Workflow cache sizing from the validated configuration. */
+export function workerCache(config: Config): NonNullable<RedactionWorkerOptions['cache']> {
+  return {
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_QUEUE_TIMEOUT as Duration,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  };
 }
 
 /** The activities' settings, from the validated configuration. */
@@ -47,5 +59,6 @@ export function activitySettings(config: Config): RedactionWorkerOptions['settin
     legacyFallback: config.ZENDESK_LEGACY_FALLBACK,
     exportAuth: { url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS },
     reportStore: createReportStore(report.location, report.s3),
+    workflowSettings: redactionSettings(config),
   };
 }

@@ -2,7 +2,7 @@
 // Validation errors (4xx) are non-retryable; a 429 retries after its Retry-After through
 // ApplicationFailure.nextRetryDelay, which activities set (see activities/failures.ts).
 import type { Duration } from '@temporalio/common';
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import type { ActivityTimeouts } from './types';
 
 export const NON_RETRYABLE_TYPES = ['ValidationError', 'NotFound', 'TicketNotFound', 'SlackPlatformError', 'Unauthorized'];
@@ -35,6 +35,9 @@ export const slackCalls: ActivityOptions = {
   scheduleToCloseTimeout: '30 minutes',
   retry: RETRY_POLICY,
 };
+
+/** The worker's own settings: a local activity, no external call. */
+export const settingsLookup: LocalActivityOptions = { startToCloseTimeout: '10 seconds' };
 
 /** The three option sets, with the per-attempt limits the settings override. */
 export function activityOptions(timeouts: ActivityTimeouts = {}) {

@@ -12,13 +12,14 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RedactionActivities, RedactionReport, SlackPost, Verification } from '../activities';
-import { activityOptions } from './activity-options';
+import { activityOptions, settingsLookup } from './activity-options';
 import { backfillTicketDoneSignal } from './backfill-messages';
 import { claimSignal, claimUpdate, mergeDecisionUpdate, requestSignal, statusQuery } from './messages';
 import { planRun } from './run-plan';
@@ -56,11 +57,8 @@ const NOT_CLAIMABLE: Partial<Record<Stage, string>> = {
 };
 
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
-  const { ticketId, settings } = input;
-  const options = activityOptions(settings.activityTimeouts);
-  const zendesk = proxyActivities<RedactionActivities>(options.zendesk);
-  const scans = proxyActivities<RedactionActivities>(options.scans);
-  const slack = proxyActivities<RedactionActivities>(options.slack);
+  const { ticketId } = input;
+  const { redactionSettings: loadSettings } = proxyLocalActivities<RedactionActivities>(settingsLookup);
   const workflowId = workflowInfo().workflowId;
   const seenDeliveries = new Set(input.seenDeliveryIds ?? []);
   const pending: RedactionRequest[] = [];
@@ -147,6 +145,13 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     log.info('redaction request finished', { ticketId, outcome });
     return { ...status };
   };
+  // Settings come with older starts, else from the worker (local activity); awaited after the handlers, so a
+  // query or request that arrives meanwhile is served.
+  const settings = input.settings ?? (await loadSettings());
+  const options = activityOptions(settings.activityTimeouts);
+  const zendesk = proxyActivities<RedactionActivities>(options.zendesk);
+  const scans = proxyActivities<RedactionActivities>(options.scans);
+  const slack = proxyActivities<RedactionActivities>(options.slack);
   upsertSearchAttributes([{ key: TicketIdKey, value: ticketId }]);
 
   // 1. Wait for the first request; the way it runs (claim, automatic, backfill) is decided once.

@@ -178,7 +178,8 @@ export interface ActivityTimeouts {
 
 export interface RedactionWorkflowInput {
   ticketId: number;
-  settings: RedactionSettings;
+  /** Absent on webhook starts: the workflow asks the worker (local activity `redactionSettings`). */
+  settings?: RedactionSettings;
   /** Requests carried over by continue-as-new. */
   pending?: RedactionRequest[];
   seenDeliveryIds?: string[];

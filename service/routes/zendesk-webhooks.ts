@@ -1,7 +1,8 @@
 // POST /webhooks/zendesk: a signed trigger or event webhook becomes a `request` signal on the
-// ticket's workflow (signal-with-start, so repeated triggers join one request).
+// ticket's workflow (signal-with-start, so repeated triggers join one request). A comment trigger that
+// carries the comment's text is scanned here first (edge-scan.ts): a clean comment starts nothing.
 import type { FastifyInstance } from 'fastify';
-import { redactionSettings } from '../../config';
+import { edgeVerdict } from '../edge-scan';
 import { maskCardNumbers } from '../../security/mask';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { requestSignal } from '../../workflows/messages';
@@ -41,6 +42,7 @@ export function registerZendeskWebhooks(scope: FastifyInstance, ctx: RouteContex
       return sendError(reply, 400, 'malformed_json', 'Body is not valid JSON.');
     }
     const parsed = parseWebhookBody(json);
+    json = undefined; // the body may hold comment text: keep it no longer than needed
     if (parsed.kind === 'invalid') {
       log.warn({ problems: parsed.problems }, 'zendesk webhook rejected: unsupported body');
       return sendError(reply, 400, 'invalid_body', `Body is not a supported webhook payload: ${parsed.problems.join('; ')}.`);
@@ -51,13 +53,20 @@ export function registerZendeskWebhooks(scope: FastifyInstance, ctx: RouteContex
       return reply.code(200).send({ ignored: true, reason: `event type ${eventType} is not handled` });
     }
 
+    if (parsed.kind === 'trigger' && edgeVerdict(parsed.body) === 'clean') {
+      // No log line per clean comment: at volume it would be most of the service's output.
+      return reply.code(200).send({ ticketId: parsed.body.ticket_id, started: false, reason: 'no card number in the comment' });
+    }
+
     const invocationHeader = header(req, 'x-zendesk-webhook-invocation-id');
     const invocationId = invocationHeader && INVOCATION_ID.test(invocationHeader) ? invocationHeader : undefined;
     const { ticketId, request } = toRedactionRequest(parsed, { invocationId, rawBody: raw, mask: maskCardNumbers });
     const workflowId = redactionWorkflowId(ticketId);
     const logFields = { ticketId, workflowId, deliveryId: request.deliveryId, source: request.source };
+    // Per ticket: Zendesk may reuse an invocation id for another ticket's delivery.
+    const dedupeKey = `${ticketId}:${request.deliveryId}`;
 
-    if (recentDeliveries.has(request.deliveryId)) {
+    if (recentDeliveries.has(dedupeKey)) {
       log.info(logFields, 'zendesk webhook duplicate: already accepted');
       return reply.code(202).send({ workflowId, duplicate: true });
     }
@@ -66,7 +75,7 @@ export function registerZendeskWebhooks(scope: FastifyInstance, ctx: RouteContex
         temporal.workflow.signalWithStart<RedactionWorkflowFn, [RedactionRequest]>(REDACTION_WORKFLOW_TYPE, {
           workflowId,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
-          args: [{ ticketId, settings: redactionSettings(config) }],
+          args: [{ ticketId }], // settings: the worker's own (local activity redactionSettings)
           signal: requestSignal,
           signalArgs: [request],
           typedSearchAttributes: [{ key: TicketIdKey, value: ticketId }],
@@ -77,7 +86,7 @@ export function registerZendeskWebhooks(scope: FastifyInstance, ctx: RouteContex
       void reply.header('retry-after', '30');
       return sendError(reply, 503, 'temporal_unavailable', 'The workflow service is unavailable; retry later.');
     }
-    recentDeliveries.add(request.deliveryId);
+    recentDeliveries.add(dedupeKey);
     log.info(logFields, 'redaction request signalled');
     return reply.code(202).send({ workflowId });
   });
