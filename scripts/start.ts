@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     }
 
     let uiUrl: string | undefined;
-    if (!env.TEMPORAL_ADDRESS) {
+    const embeddedServer = !env.TEMPORAL_ADDRESS;
+    if (embeddedServer) {
       const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
       say('… starting an embedded Temporal dev server (data in .data/temporal.db)');
       const server = await startDevServer({
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
       });
       cleanups.push(() => server.stop());
       env.TEMPORAL_ADDRESS = server.address;
+      // Worker Versioning as in production, with one version: this worker's, made current below.
+      env.TEMPORAL_BUILD_ID ??= 'local';
       env.CODEC_CORS_ORIGINS ??= `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
       uiUrl = `http://localhost:${uiPort}`;
     }
@@ -118,11 +121,13 @@ async function main(): Promise<void> {
     };
     writeFileSync(LOCAL_RUN_FILE, JSON.stringify(run, null, 2), { mode: 0o600 });
 
-    const worker = runWorker(config, { signal: stop.signal });
+    // On our own embedded server, this worker's version becomes current so tasks are dispatched to it.
+    const worker = runWorker(config, { signal: stop.signal, makeCurrent: embeddedServer });
     const service = runService(config, { signal: stop.signal });
     say('');
     say(`✔ HTTP service   ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz)`);
     say(`✔ Temporal       ${config.TEMPORAL_ADDRESS}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`);
+    if (config.TEMPORAL_BUILD_ID) say(`✔ Worker version ${config.TEMPORAL_DEPLOYMENT_NAME} build ${config.TEMPORAL_BUILD_ID}${embeddedServer ? ' (current)' : ''}`);
     if (uiUrl) {
       say(`✔ Web UI         ${uiUrl}`);
       say(`                 payloads are encrypted; to read them, open Data Encoder (glasses icon), override the`);

@@ -7,9 +7,20 @@ import { serveWorkerMetrics } from '../client/metrics';
 import { loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
-import { activitySettings, createRedactionWorker } from './worker';
+import { workflowSource } from './bundle';
+import { setCurrentVersion } from './deployment';
+import { activitySettings, createRedactionWorker, deploymentVersion } from './worker';
 
-export async function runWorker(config: Config, opts: { signal?: AbortSignal } = {}): Promise<void> {
+export interface RunWorkerOptions {
+  signal?: AbortSignal;
+  /**
+   * Make this worker's deployment version current once it polls (`npm start`: one worker, one
+   * version). Production leaves this to the operator's rollout (README, "Deploying a new version").
+   */
+  makeCurrent?: boolean;
+}
+
+export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
   installRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? 'localhost:7233' });
@@ -22,12 +33,29 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal } =
       zendesk: createZendeskApi({ url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS }),
       slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
       settings: activitySettings(config),
+      workflowBundle: workflowSource(config.WORKFLOW_BUNDLE_PATH).workflowBundle,
+      deployment: deploymentVersion(config),
     });
     const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT) : undefined;
     opts.signal?.addEventListener('abort', () => worker.shutdown());
-    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+    const version = deploymentVersion(config);
+    logger.info(
+      { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, deployment: version, prebuiltBundle: config.WORKFLOW_BUNDLE_PATH ?? false },
+      'worker started',
+    );
     try {
-      await worker.run();
+      const running = worker.run();
+      if (opts.makeCurrent && version) {
+        try {
+          await setCurrentVersion(connection.workflowService, config.TEMPORAL_NAMESPACE, version);
+        } catch (err) {
+          worker.shutdown();
+          await running.catch(() => undefined);
+          throw err;
+        }
+        logger.info({ deployment: version }, 'worker deployment version set current');
+      }
+      await running;
     } finally {
       metrics?.close();
     }

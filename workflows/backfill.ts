@@ -1,7 +1,7 @@
 // Historical backfill: walks Zendesk's incremental ticket events (comment bodies in bulk), oldest
 // first, one activity per page. Carries only the cursor, counters and ticket ids; pauses, resumes
 // and cancels by signal; continues-as-new every N pages; its state is a search attribute.
-import { condition, continueAsNew, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, log, proxyActivities, setHandler, setWorkflowOptions, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { BackfillActivities } from '../activities/backfill';
 import { NON_RETRYABLE_TYPES, slackCalls, zendeskCalls } from './activity-options';
 import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pauseBackfillSignal, resumeBackfillSignal } from './backfill-messages';
@@ -25,6 +25,10 @@ const zendesk = proxyActivities<BackfillActivities>(zendeskCalls);
 const slack = proxyActivities<BackfillActivities>(slackCalls);
 const reports = proxyActivities<BackfillActivities>({ ...zendeskCalls, startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute' });
 
+// A backfill runs for days across many deploys: it moves to each new current version, so changes
+// to it must replay old histories (patched(), docs/versioning.md); a pinned run would hold an old
+// build's workers up for its whole life.
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, backfillWorkflow);
 export async function backfillWorkflow(input: BackfillInput): Promise<BackfillResult> {
   const { options } = input;
   const backfillId = workflowInfo().workflowId;

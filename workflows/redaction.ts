@@ -8,6 +8,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
@@ -33,6 +34,8 @@ export const DENIAL_REASONS = {
   denied_not_card_data: 'not card data: we only redact card numbers',
 } as const;
 
+// A request can wait days for a claim: it finishes on the build it started on (docs/versioning.md).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, redactionWorkflow);
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
   const { ticketId, settings } = input;
   const options = activityOptions(settings.activityTimeouts);

@@ -1,4 +1,4 @@
-// The production workflow bundle (`npm run build:bundle`): what it holds, and how workers pick it.
+// The production workflow bundle (`npm run build:bundle`), how workers pick it, and the versioning settings it carries.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,4 +55,13 @@ test('the deployment name and build id are validated with the rest of the config
   expect(() => loadConfig({ ...base, TEMPORAL_DEPLOYMENT_NAME: 'pan.redactor', TEMPORAL_BUILD_ID: 'v 2' })).toThrow(
     /TEMPORAL_DEPLOYMENT_NAME: letters, digits[\s\S]*TEMPORAL_BUILD_ID: 1-255 letters/,
   );
+});
+
+test('a redaction request is PINNED to the build it started on; a backfill moves to each new current build', async () => {
+  // setWorkflowOptions only tags the function, so the workflow modules load outside the sandbox.
+  const { redactionWorkflow } = await import('../../../workflows/redaction');
+  const { backfillWorkflow } = await import('../../../workflows/backfill');
+  type Tagged = { workflowDefinitionOptions?: { versioningBehavior?: string } };
+  expect((redactionWorkflow as Tagged).workflowDefinitionOptions?.versioningBehavior).toBe('PINNED');
+  expect((backfillWorkflow as Tagged).workflowDefinitionOptions?.versioningBehavior).toBe('AUTO_UPGRADE');
 });
