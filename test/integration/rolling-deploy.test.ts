@@ -13,7 +13,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { bundleOptions } from '../../workers/bundle';
-import { executionBuildId, setCurrentVersion } from '../../workers/deployment';
+import { executionBuildId, setCurrentVersion, setRampingVersion } from '../../workers/deployment';
 import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import { claimUpdate, statusQuery } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
@@ -87,12 +87,14 @@ test('waiting requests finish on the build they started on; new ones start on th
   const waiting = [await request(), await request()];
   for (const handle of waiting) expect(await buildIdOf(handle)).toBe(v1.buildId);
 
-  // Deploy v2 beside v1 and make it current, while both requests wait for a lead.
+  // Deploy v2 beside v1, ramp it and make it current, while both requests wait for a lead.
   const v2Bundle = await bundleWorkflowCode({ ...bundleOptions(require.resolve('./fixtures/workflows-v2')), logger: quiet });
   await startWorker(v2, v2Bundle);
-  await setCurrentVersion(h.nativeConnection.workflowService, 'default', v2);
+  // Ramp first (all the way, so the test knows where the request goes), then promote.
+  await setRampingVersion(h.nativeConnection.workflowService, 'default', v2, 100);
   const fresh = await request();
   expect(await buildIdOf(fresh)).toBe(v2.buildId);
+  await setCurrentVersion(h.nativeConnection.workflowService, 'default', v2);
 
   // Claims arrive after the deploy: each request finishes on its own build.
   const results = await Promise.all([...waiting, fresh].map(claimAndFinish));
