@@ -7,6 +7,7 @@ import { NON_RETRYABLE_TYPES, slackCalls, zendeskCalls } from './activity-option
 import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pauseBackfillSignal, resumeBackfillSignal } from './backfill-messages';
 import { emptyCounters, type BackfillCarry, type BackfillInput, type BackfillProgress, type BackfillResult, type BackfillState } from './backfill-types';
 import { BackfillStateKey } from './search-attributes';
+import { whenVersioned } from './versioning';
 
 /** Export pages: 429 storms are waited out (Retry-After via nextRetryDelay), so no attempt limit. */
 const pages = proxyActivities<BackfillActivities>({
@@ -28,7 +29,7 @@ const reports = proxyActivities<BackfillActivities>({ ...zendeskCalls, startToCl
 // A backfill runs for days across many deploys: it moves to each new current version, so changes
 // to it must replay old histories (patched(), docs/versioning.md); a pinned run would hold an old
 // build's workers up for its whole life.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, backfillWorkflow);
+setWorkflowOptions(whenVersioned('AUTO_UPGRADE'), backfillWorkflow);
 export async function backfillWorkflow(input: BackfillInput): Promise<BackfillResult> {
   const { options } = input;
   const backfillId = workflowInfo().workflowId;

@@ -17,6 +17,7 @@ import type { RedactionActivities, RedactionReport, SlackPost, Verification } fr
 import { activityOptions } from './activity-options';
 import { claimSignal, claimUpdate, requestSignal, statusQuery } from './messages';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
+import { whenVersioned } from './versioning';
 import type {
   AttachmentRef,
   CardFindingRef,
@@ -35,7 +36,7 @@ export const DENIAL_REASONS = {
 } as const;
 
 // A request can wait days for a claim: it finishes on the build it started on (docs/versioning.md).
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, redactionWorkflow);
+setWorkflowOptions(whenVersioned('PINNED'), redactionWorkflow);
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
   const { ticketId, settings } = input;
   const options = activityOptions(settings.activityTimeouts);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildWorkflowBundle } from '../../../scripts/build-workflow-bundle';
 import { loadConfig } from '../../../config';
 import { MissingBundleError, WORKFLOWS_PATH, workflowSource } from '../../../workers/bundle';
+import type { VersioningOptions } from '../../../workflows/versioning';
 
 const dir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,9 +60,10 @@ test('the deployment name and build id are validated with the rest of the config
 
 test('a redaction request is PINNED to the build it started on; a backfill moves to each new current build', async () => {
   // setWorkflowOptions only tags the function, so the workflow modules load outside the sandbox.
+  // The tag is a getter (workflows/versioning.ts: declared on versioned workers only) that says its behaviour.
   const { redactionWorkflow } = await import('../../../workflows/redaction');
   const { backfillWorkflow } = await import('../../../workflows/backfill');
-  type Tagged = { workflowDefinitionOptions?: { versioningBehavior?: string } };
-  expect((redactionWorkflow as Tagged).workflowDefinitionOptions?.versioningBehavior).toBe('PINNED');
-  expect((backfillWorkflow as Tagged).workflowDefinitionOptions?.versioningBehavior).toBe('AUTO_UPGRADE');
+  type Tagged = { workflowDefinitionOptions?: VersioningOptions };
+  expect((redactionWorkflow as Tagged).workflowDefinitionOptions?.behavior).toBe('PINNED');
+  expect((backfillWorkflow as Tagged).workflowDefinitionOptions?.behavior).toBe('AUTO_UPGRADE');
 });
