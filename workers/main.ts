@@ -4,10 +4,10 @@ import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporali
 import { createSlackClient } from '../activities/slack-api';
 import { createZendeskApi } from '../activities/zendesk-api';
 import { serveWorkerMetrics } from '../client/metrics';
-import { loadConfig, type Config } from '../config';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
-import { workflowSource } from './bundle';
+import { MissingBundleError, workflowSource } from './bundle';
 import { setCurrentVersion } from './deployment';
 import { activitySettings, createRedactionWorker, deploymentVersion } from './worker';
 
@@ -22,6 +22,7 @@ export interface RunWorkerOptions {
 
 export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
+  const { workflowBundle } = workflowSource(config.WORKFLOW_BUNDLE_PATH); // a missing bundle stops us before connecting
   installRuntime(logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   try {
@@ -33,7 +34,7 @@ export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Pr
       zendesk: createZendeskApi({ url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS }),
       slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
       settings: activitySettings(config),
-      workflowBundle: workflowSource(config.WORKFLOW_BUNDLE_PATH).workflowBundle,
+      workflowBundle,
       deployment: deploymentVersion(config),
     });
     const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT) : undefined;
@@ -77,9 +78,14 @@ export function installRuntime(logger: ReturnType<typeof createLogger>): void {
 }
 
 if (require.main === module) {
-  runWorker(loadConfig()).catch((err: unknown) => {
-    // ConfigError messages list the problems; other errors are masked by the logger.
-    createLogger({ name: 'worker' }).fatal({ err }, err instanceof Error ? err.message : 'worker failed');
-    process.exitCode = 1;
-  });
+  Promise.resolve()
+    .then(() => runWorker(loadConfig()))
+    .catch((err: unknown) => {
+      const logger = createLogger({ name: 'worker' });
+      // A configuration mistake gets its message (ConfigError lists the problems), no stack trace;
+      // other errors are logged whole, masked by the logger.
+      if (err instanceof ConfigError || err instanceof MissingBundleError) logger.fatal(err.message);
+      else logger.fatal({ err }, err instanceof Error ? err.message : 'worker failed');
+      process.exitCode = 1;
+    });
 }

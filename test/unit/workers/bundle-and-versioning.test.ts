@@ -1,4 +1,5 @@
 // The production workflow bundle (`npm run build:bundle`), how workers pick it, and the versioning settings it carries.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +67,29 @@ test('a redaction request is PINNED to the build it started on; a backfill moves
   type Tagged = { workflowDefinitionOptions?: VersioningOptions };
   expect((redactionWorkflow as Tagged).workflowDefinitionOptions?.behavior).toBe('PINNED');
   expect((backfillWorkflow as Tagged).workflowDefinitionOptions?.behavior).toBe('AUTO_UPGRADE');
+});
+
+test('npm run worker with a missing bundle says what to do, with no stack trace, before connecting anywhere', () => {
+  const missing = join(dir, 'missing-bundle.js');
+  const env = {
+    ...process.env,
+    ZENDESK_URL: 'http://127.0.0.1:9',
+    ZENDESK_EMAIL: 'api@acme.test',
+    ZENDESK_API_TOKEN: 't',
+    ZENDESK_WEBHOOK_SECRET: 's',
+    SLACK_BOT_TOKEN: 'xoxb',
+    SLACK_SIGNING_SECRET: 's',
+    SLACK_CHANNEL_ID: 'C0REDACT',
+    SLACK_LEAD_USER_IDS: 'U0LEAD1',
+    PAYLOAD_KEYS: 'k:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    FINGERPRINT_KEY: 'f'.repeat(32),
+    TEMPORAL_ADDRESS: '127.0.0.1:9', // nothing listens: a connection attempt would fail differently
+    WORKFLOW_BUNDLE_PATH: missing,
+  };
+  const root = join(__dirname, '..', '..', '..');
+  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'workers', 'main.ts')], { env, encoding: 'utf8', timeout: 60_000 });
+  const out = run.stdout + run.stderr;
+  expect(run.status).toBe(1);
+  expect(out).toContain(`WORKFLOW_BUNDLE_PATH=${missing} does not exist: build it with \`npm run build:bundle\``);
+  expect(out).not.toMatch(/"stack"|\n\s+at /);
 });
