@@ -5,6 +5,10 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# Workflow code is bundled once, at build time: workers start without webpack and run exactly the
+# code this image (and its TEMPORAL_BUILD_ID) was built from. The bundle holds the failure converter.
+RUN npm run build:bundle
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
 EXPOSE 3000
 CMD ["npm", "run", "service"]

@@ -1,4 +1,5 @@
-// Projects: `unit` and `emulators` need no Temporal server; `integration` and `faults` share ONE
+// Projects: `unit` and `emulators` need no Temporal server; `time-skipping` runs workflows with
+// mocked activities on Temporal's test server (one per file); `integration` and `faults` share ONE
 // Temporal dev server started by test/setup/global-setup.ts for the whole run.
 /** @type {import('jest').Config['transform']} */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
@@ -13,6 +14,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'emulators', testMatch: ['<rootDir>/test/emulators/**/*.test.ts'] },
+    { ...common, displayName: 'time-skipping', testMatch: ['<rootDir>/test/time-skipping/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
   ],

@@ -51,6 +51,15 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, { message: 'expected host:port' }).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('pan-redaction'),
+  /** Worker Versioning (docs/versioning.md): the deployment all our workers belong to… */
+  TEMPORAL_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, { message: "letters, digits, '_' or '-' (a '.' would split the version string)" })
+    .default('pan-redactor'),
+  /** …and this worker's build id (e.g. the image tag). Unset: an unversioned worker (tests, ad-hoc runs). */
+  TEMPORAL_BUILD_ID: z.string().regex(/^[A-Za-z0-9._+-]{1,255}$/, { message: "1-255 letters, digits, '.', '_', '+' or '-', e.g. 2026-12-03.1 or a git sha" }).optional(),
+  /** A bundle from `npm run build:bundle` (the Docker image sets it); unset: workflows/ is bundled at start-up. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 
   // Policy and timing
   REDACTION_MODE: z.enum(['claim', 'auto']).default('claim'),

@@ -139,6 +139,8 @@ async function main(): Promise<void> {
       });
       cleanups.push(() => server.stop());
       env.TEMPORAL_ADDRESS = server.address;
+      // Worker Versioning as in production, with one version: this worker's, made current below.
+      env.TEMPORAL_BUILD_ID ??= 'local';
       env.CODEC_CORS_ORIGINS ??= `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
       uiUrl = `http://localhost:${uiPort}`;
       say(`✔ Temporal        ${server.address}  (embedded dev server)`);
@@ -180,11 +182,14 @@ async function main(): Promise<void> {
       say(`The CLI (npx redactor …) finds this run through ${LOCAL_RUN_FILE}.`);
       say('Try it: npm run demo    Stop: Ctrl-C');
     };
+    // On our own embedded server, this worker's version becomes current so tasks are dispatched to it.
     const worker = runWorker(config, {
       signal: stop.signal,
+      makeCurrent: useTemporal,
       onReady: () => {
         ready.worker = true;
-        say(`✔ worker          task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`);
+        const version = config.TEMPORAL_BUILD_ID ? `, version ${config.TEMPORAL_DEPLOYMENT_NAME} build ${config.TEMPORAL_BUILD_ID}${useTemporal ? ' (current)' : ''}` : '';
+        say(`✔ worker          task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}${version})`);
         announce();
       },
     });

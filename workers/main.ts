@@ -5,14 +5,27 @@ import { createSlackClient } from '../activities/slack-api';
 import { createZendeskApi } from '../activities/zendesk-api';
 import { serveWorkerMetrics } from '../metrics/worker';
 import { connectionReason, DEFAULT_TEMPORAL_ADDRESS, TemporalUnreachableError } from '../config/temporal';
-import { loadConfig, type Config } from '../config';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
-import { activitySettings, createRedactionWorker, workerCache } from './worker';
+import { MissingBundleError, workflowSource } from './bundle';
+import { setCurrentVersion } from './deployment';
+import { activitySettings, createRedactionWorker, deploymentVersion, workerCache } from './worker';
 
-/** `onReady` is called once the worker is connected and about to poll (npm start prints its ✔ then). */
-export async function runWorker(config: Config, opts: { signal?: AbortSignal; onReady?: () => void } = {}): Promise<void> {
+export interface RunWorkerOptions {
+  signal?: AbortSignal;
+  /** Called once the worker is connected and about to poll (npm start prints its ✔ then). */
+  onReady?: () => void;
+  /**
+   * Make this worker's deployment version current once it polls (`npm start`: one worker, one
+   * version). Production leaves this to the operator's rollout (README, "Deploying a new version").
+   */
+  makeCurrent?: boolean;
+}
+
+export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
+  const { workflowBundle } = workflowSource(config.WORKFLOW_BUNDLE_PATH); // a missing bundle stops us before connecting
   installRuntime(logger, config.TEMPORAL_SDK_METRICS_PORT);
   const address = config.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS;
   let connection: NativeConnection;
@@ -31,12 +44,28 @@ export async function runWorker(config: Config, opts: { signal?: AbortSignal; on
       slack: createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: config.SLACK_TIMEOUT_MS, log: (level, text) => logger[level](text) }),
       settings: activitySettings(config),
       cache: workerCache(config),
+      workflowBundle,
+      deployment: deploymentVersion(config),
     });
     const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT) : undefined;
     opts.signal?.addEventListener('abort', () => worker.shutdown());
-    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+    const version = deploymentVersion(config);
+    logger.info(
+      { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, deployment: version, prebuiltBundle: config.WORKFLOW_BUNDLE_PATH ?? false },
+      'worker started',
+    );
     try {
       const running = worker.run();
+      if (opts.makeCurrent && version) {
+        try {
+          await setCurrentVersion(connection.workflowService, config.TEMPORAL_NAMESPACE, version);
+        } catch (err) {
+          worker.shutdown();
+          await running.catch(() => undefined);
+          throw err;
+        }
+        logger.info({ deployment: version }, 'worker deployment version set current');
+      }
       opts.onReady?.();
       await running;
     } finally {
@@ -67,9 +96,14 @@ export function installRuntime(logger: ReturnType<typeof createLogger>, sdkMetri
 }
 
 if (require.main === module) {
-  runWorker(loadConfig()).catch((err: unknown) => {
-    // ConfigError messages list the problems; other errors are masked by the logger.
-    createLogger({ name: 'worker' }).fatal({ err }, err instanceof Error ? err.message : 'worker failed');
-    process.exitCode = 1;
-  });
+  Promise.resolve()
+    .then(() => runWorker(loadConfig()))
+    .catch((err: unknown) => {
+      const logger = createLogger({ name: 'worker' });
+      // A configuration mistake gets its message (ConfigError lists the problems), no stack trace;
+      // other errors are logged whole, masked by the logger.
+      if (err instanceof ConfigError || err instanceof MissingBundleError || err instanceof TemporalUnreachableError) logger.fatal(err.message);
+      else logger.fatal({ err }, err instanceof Error ? err.message : 'worker failed');
+      process.exitCode = 1;
+    });
 }

@@ -1,12 +1,13 @@
 // Builds the redaction worker from its clients; used by the entrypoint, `npm start` and tests.
 import type { WebClient } from '@slack/web-api';
-import type { DataConverter, Duration } from '@temporalio/common';
+import type { DataConverter, Duration, WorkerDeploymentVersion } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { workerMetricsInterceptor } from '../metrics/worker';
 import type { ZendeskApi } from '../activities/zendesk-api';
 import { createReportStore } from '../activities/report-store';
 import { redactionSettings, reportStoreSettings, type Config } from '../config';
+import { WORKFLOWS_PATH } from './bundle';
 
 export interface RedactionWorkerOptions {
   connection: NativeConnection;
@@ -16,8 +17,10 @@ export interface RedactionWorkerOptions {
   slack: WebClient;
   settings: Omit<ActivityDeps, 'zendesk' | 'slack'>;
   dataConverter?: DataConverter;
-  /** A prebuilt bundle (tests bundle once); default bundles workflows/ at start-up. */
+  /** A prebuilt bundle (production: `{ codePath }`; tests bundle once); default bundles workflows/ at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Worker Versioning: this worker serves one version of the deployment (docs/versioning.md). */
+  deployment?: WorkerDeploymentVersion;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** Workflow cache and sticky queue sizing (see config: WORKER_MAX_CACHED_WORKFLOWS etc.). */
   cache?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'maxConcurrentWorkflowTaskExecutions'>;
@@ -29,7 +32,12 @@ export async function createRedactionWorker(opts: RedactionWorkerOptions): Promi
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     dataConverter: opts.dataConverter,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // Each workflow type declares its versioning behaviour (setWorkflowOptions); PINNED is the
+    // safe default for any type that forgets: it never runs on code it did not start with.
+    ...(opts.deployment
+      ? { workerDeploymentOptions: { version: opts.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
     activities: createActivities({ zendesk: opts.zendesk, slack: opts.slack, ...opts.settings }),
     // Activity durations and failures by type, for GET /metrics (metrics/).
     interceptors: { activity: [workerMetricsInterceptor] },
@@ -46,6 +54,11 @@ export function workerCache(config: Config): NonNullable<RedactionWorkerOptions[
     stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_QUEUE_TIMEOUT as Duration,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   };
+}
+
+/** This worker's deployment version, when a build id is configured. */
+export function deploymentVersion(config: Config): WorkerDeploymentVersion | undefined {
+  return config.TEMPORAL_BUILD_ID ? { deploymentName: config.TEMPORAL_DEPLOYMENT_NAME, buildId: config.TEMPORAL_BUILD_ID } : undefined;
 }
 
 /** The activities' settings, from the validated configuration. */

@@ -14,6 +14,7 @@ import {
   ParentClosePolicy,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -34,6 +35,7 @@ import { requestSignal } from './messages';
 import type { redactionWorkflow } from './redaction';
 import { BackfillStateKey } from './search-attributes';
 import type { Outcome } from './types';
+import { whenVersioned } from './versioning';
 
 /** Export pages: 429 storms are waited out (Retry-After via nextRetryDelay), so no attempt limit. */
 const pages = proxyActivities<BackfillActivities>({
@@ -52,6 +54,10 @@ const LOST_AFTER_SECONDS = 60;
 /** On cancel, requests in flight get this long to report before the report is finalised. */
 const CANCEL_DRAIN_MS = 2 * 60_000;
 
+// A backfill runs for days across many deploys: it moves to each new current version, so changes
+// to it must replay old histories (patched(), docs/versioning.md); a pinned run would hold an old
+// build's workers up for its whole life.
+setWorkflowOptions(whenVersioned('AUTO_UPGRADE'), backfillWorkflow);
 export async function backfillWorkflow(input: BackfillInput): Promise<BackfillResult> {
   const { options } = input;
   const backfillId = workflowInfo().workflowId;

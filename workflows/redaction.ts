@@ -14,6 +14,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  setWorkflowOptions,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
@@ -24,6 +25,7 @@ import { backfillTicketDoneSignal } from './backfill-messages';
 import { claimSignal, claimUpdate, mergeDecisionUpdate, requestSignal, statusQuery } from './messages';
 import { planRun } from './run-plan';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
+import { whenVersioned } from './versioning';
 import type {
   AttachmentRef,
   CardFindingRef,
@@ -56,6 +58,8 @@ const NOT_CLAIMABLE: Partial<Record<Stage, string>> = {
   done: 'This request is finished; nothing is left to claim.',
 };
 
+// A request can wait days for a claim: it finishes on the build it started on (docs/versioning.md).
+setWorkflowOptions(whenVersioned('PINNED'), redactionWorkflow);
 export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<RedactionStatus> {
   const { ticketId } = input;
   const { redactionSettings: loadSettings } = proxyLocalActivities<RedactionActivities>(settingsLookup);

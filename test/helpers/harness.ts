@@ -10,8 +10,9 @@ import { createZendeskApi, type ZendeskApi } from '../../activities/zendesk-api'
 import { loadConfig, redactionSettings, type Config } from '../../config';
 import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack';
 import { startZendeskSandbox, type ZendeskSandbox } from '../../sandbox/zendesk';
-import { createDataConverter, FAILURE_CONVERTER_PATH, generatePayloadKey, parsePayloadKeys } from '../../security/codec';
+import { createDataConverter, generatePayloadKey, parsePayloadKeys } from '../../security/codec';
 import { maskCardNumbers } from '../../security/mask';
+import { bundleOptions } from '../../workers/bundle';
 import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { requestSignal } from '../../workflows/messages';
@@ -25,7 +26,7 @@ export const CHANNEL = 'C0REDACT';
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflows once per test file: webpack takes seconds. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ ...bundleOptions(), logger: quietLogger });
   return bundle;
 }
 

@@ -10,7 +10,16 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
 const file = join(ROOT, 'docker-compose.yml');
-type Service = { image?: string; build?: string; command?: unknown; environment?: Record<string, string>; depends_on?: Record<string, unknown> | string[] };
+type Service = {
+  image?: string;
+  build?: string;
+  command?: unknown;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, unknown> | string[];
+  profiles?: string[];
+};
+/** The worker slots of a blue/green rollout (README, "Deploying a new version"). */
+const WORKERS = ['worker-blue', 'worker-green'];
 const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const required = ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'ZENDESK_WEBHOOK_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_CHANNEL_ID', 'PAYLOAD_KEYS', 'FINGERPRINT_KEY', 'CODEC_AUTH_TOKEN', 'MINIO_ROOT_PASSWORD'];
 
@@ -19,9 +28,11 @@ test('runs PostgreSQL, Temporal, its UI, and our worker and service built from t
   expect(s.postgresql?.image).toMatch(/^postgres:/);
   expect(s.temporal?.image).toMatch(/^temporalio\/auto-setup:/);
   expect(s['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
-  expect(s.worker?.build).toBe('.');
+  for (const name of WORKERS) {
+    expect(s[name]?.build).toBe('.');
+    expect(s[name]?.command).toEqual(['npm', 'run', 'worker']);
+  }
   expect(s.service?.build).toBe('.');
-  expect(s.worker?.command).toEqual(['npm', 'run', 'worker']);
   expect(s.service?.command).toEqual(['npm', 'run', 'service']);
   expect(s.minio?.image).toMatch(/^minio\/minio:/);
   for (const [name, service] of Object.entries(s)) {
@@ -32,9 +43,25 @@ test('runs PostgreSQL, Temporal, its UI, and our worker and service built from t
 
 test('every variable given to our processes is one the configuration schema knows', () => {
   const known = new Set(Object.keys(configSchema.shape));
-  for (const name of ['worker', 'service']) {
+  for (const name of [...WORKERS, 'service']) {
     for (const key of Object.keys(compose.services[name]!.environment ?? {})) expect({ key, known: known.has(key) }).toEqual({ key, known: true });
   }
+});
+
+test('each worker slot runs its own build of one deployment, tagged with its build id', () => {
+  const [blue, green] = WORKERS.map((name) => compose.services[name]!);
+  for (const slot of [blue!, green!]) {
+    expect(slot.environment?.TEMPORAL_DEPLOYMENT_NAME).toBe('${TEMPORAL_DEPLOYMENT_NAME:-pan-redactor}');
+    const buildId = slot.environment?.TEMPORAL_BUILD_ID;
+    expect(buildId).toMatch(/^\$\{[A-Z]+_BUILD_ID:-\w+\}$/);
+    expect(slot.image).toBe(`pan-redactor:${buildId}`);
+    expect(slot.profiles).toHaveLength(1);
+  }
+  expect(blue!.environment?.TEMPORAL_BUILD_ID).not.toBe(green!.environment?.TEMPORAL_BUILD_ID);
+  // The rollout tool sets the current or ramping version of that same deployment.
+  const version = JSON.stringify(compose.services['worker-version']?.command);
+  expect(version).toContain('set-current-version');
+  expect(version).toContain('set-ramping-version');
 });
 
 test('the custom search attributes registered match the ones the workflows use', () => {
