@@ -119,8 +119,8 @@ const card: Comment = { body: `card ${spaced(VISA)}` };
     const d = await handleOf(ticketId).describe();
     return d.runId !== first.signaledRunId ? d.runId : undefined;
   }, 60_000, 'continue-as-new');
-  await claim(ticketId);
-  await handleOf(ticketId).result();
+  // The first run's second pass took the new number too: the carried request finds nothing left.
+  await handleOf(ticketId, next).result();
   await save('redaction-continue-as-new-with-pending', first.workflowId, first.signaledRunId);
   await save('redaction-after-continue-as-new', first.workflowId, next);
 });
