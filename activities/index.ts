@@ -7,6 +7,7 @@ import type { ReportStore } from './report-store';
 import { createChildTicketActivities } from './child-ticket';
 import { createDetectActivities } from './detect';
 import { createMergeActivities } from './merge';
+import { createPlaceActivities } from './places';
 import { createRedactActivities } from './redact';
 import { createSettingsActivities } from './settings';
 import { createSlackActivities } from './slack';
@@ -38,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
   const { zendesk, fingerprintKey } = deps;
   return {
     ...createDetectActivities({ zendesk, fingerprintKey }),
+    ...createPlaceActivities({ zendesk, fingerprintKey }),
     ...createRedactActivities({ zendesk, fingerprintKey, redactionApi: deps.redactionApi, legacyFallback: deps.legacyFallback }),
     ...createChildTicketActivities({ zendesk, zendeskUrl: deps.zendeskUrl }),
     ...createMergeActivities({ zendesk }),

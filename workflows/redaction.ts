@@ -20,6 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RedactionActivities, RedactionReport, SlackPost, Verification } from '../activities';
+import type { PlaceDetection, PlaceFinding, Residual as PlaceResidual, PlaceVerification } from '../activities/places';
 import { activityOptions, settingsLookup } from './activity-options';
 import { backfillTicketDoneSignal } from './backfill-messages';
 import { claimSignal, claimUpdate, mergeDecisionUpdate, requestSignal, statusQuery } from './messages';
@@ -168,6 +169,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
 
   let detection: Detection | undefined;
   let verification: Verification | undefined;
+  let places: PlaceDetection | undefined;
+  let placesLeft: PlaceVerification | undefined;
   let post: SlackPost | undefined;
   let result: RedactionStatus;
   try {
@@ -197,9 +200,12 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       throw err;
     }
     record(detection);
+    // The other places a card can sit: chat transcripts, text fields, side conversations, the audit trail.
+    places = await scans.detectPlaces({ ticketId });
+    recordPlaces(places.findings, places.residuals);
 
     // 3. Policy: only card data is redacted.
-    if (detection.findings.length === 0 && detection.attachments.length === 0) {
+    if (detection.findings.length === 0 && detection.attachments.length === 0 && places.findings.length === 0 && places.residuals.length === 0) {
       if (plan.source !== 'agent') return finish('no_card_data', 'no full card number found');
       return deny(detection.last4Only ? 'denied_last4_only' : 'denied_not_card_data');
     }
@@ -238,10 +244,14 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       setStage('verifying');
       verification = await scans.verifyRedaction({ ticketId, attachments: detection.attachments });
     }
-    if (!isClean(verification)) {
+    await redactPlaces(places.findings);
+    setStage('verifying');
+    placesLeft = await scans.verifyPlaces({ ticketId, findings: places.findings });
+    if (!isClean(verification) || placesLeft.remaining.length > 0) {
       throw new RequestFailed('verification_failed', `verification failed after ${settings.maxRedactionPasses} redaction passes`);
     }
-    status.verification = 'clean';
+    status.residuals = placesLeft.residuals.map((r) => ({ place: `${r.place} (${r.ref}), card ending ${r.last4}`, manualStep: r.manualStep }));
+    status.verification = status.residuals.length > 0 ? 'residual' : 'clean';
     status.redactedAt = new Date(Date.now()).toISOString();
     // Noted on the parent now: a merge closes it, and closed tickets take no more notes (a backfill
     // meets many closed tickets: their redaction is documented on the child ticket only).
@@ -263,13 +273,35 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
         writeId: writeId('requester-reply'),
       });
     }
-    const done = finish(merge.outcome, merge.note);
+    // What the API cannot erase is named with its manual step, on the child ticket and in the thread.
+    const residualLines = (status.residuals ?? []).map((r) => `${r.place}: ${r.manualStep}`);
+    if (residualLines.length > 0) {
+      await noteOnChild(`Residuals: card data the API cannot erase. A person must remove it:\n${residualLines.map((l) => `- ${l}`).join('\n')}`, 'residuals');
+      if (post) await report('residual reply', () => slack.postThreadReply({ post, text: `:warning: Redacted, but card data remains where the API cannot reach it:\n${residualLines.map((l) => `• ${l}`).join('\n')}`, writeId: writeId('residual-reply') }));
+    }
+    const done = finish(residualLines.length > 0 ? 'redacted_with_residuals' : merge.outcome, merge.note);
     if (post) {
       await report('card done', () => slack.updateSlackCard({ post: post!, card: cardView('done') }));
       // 12. Done.
       await report('done reaction', () => slack.addDoneReaction({ post: post!, emoji: settings.doneEmoji }));
     }
     return { ...done, reportFailures: status.reportFailures };
+  }
+
+  /** Chats and text fields; a chat still active is redacted once it has ended (a durable timer). */
+  async function redactPlaces(findings: PlaceFinding[]): Promise<void> {
+    let todo: PlaceFinding[] = findings.filter((f) => f.place === 'chat' || f.place === 'field');
+    for (let wait = 0; todo.length > 0; wait++) {
+      const r = await scans.redactPlaces({ ticketId, findings: todo });
+      if (r.outcome !== 'chat_active') return;
+      if (wait >= CHAT_WAIT_LIMIT) throw new RequestFailed('redaction_failed', `the chat on ticket #${ticketId} was still active after ${CHAT_WAIT_LIMIT} checks`);
+      if (wait === 0) {
+        status.detail = 'waiting for the chat to end';
+        if (post) await report('chat wait reply', () => slack.postThreadReply({ post, text: `The chat on ticket #${ticketId} is still active: its card data will be redacted as soon as it ends.`, writeId: writeId('chat-wait') }));
+      }
+      await sleep(durationMs(settings.chatWaitInterval ?? '5 minutes'));
+      todo = r.waiting;
+    }
   }
 
   async function deny(outcome: 'denied_last4_only' | 'denied_not_card_data'): Promise<RedactionStatus> {
@@ -436,7 +468,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     const findings = verification ? verification.remaining : (detection?.findings ?? []);
     const files = verification ? verification.attachmentsRemaining : (detection?.attachments ?? []);
     const residuals = verification ? verification.residuals : [];
-    return [...findings.map(describeFinding), ...files.map((a: AttachmentRef) => `file ${a.fileName} in comment ${a.commentId}`), ...residuals.map(describeResidual)].join(', ');
+    const placeLeft = (placesLeft?.remaining ?? []).map((f) => `card ending ${f.last4} in a ${f.place === 'chat' ? 'chat transcript' : 'ticket field'}`);
+    return [...findings.map(describeFinding), ...files.map((a: AttachmentRef) => `file ${a.fileName} in comment ${a.commentId}`), ...residuals.map(describeResidual), ...placeLeft].join(', ');
   }
 
   // --- small steps ----------------------------------------------------------
@@ -470,6 +503,12 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       ...d.findings.map((f): PlaceRef => (f.commentId === null ? { kind: 'subject', ref: 'subject', last4: f.last4, brand: f.brand } : { kind: 'comment', ref: `comment ${f.commentId}`, last4: f.last4, brand: f.brand })),
       ...d.attachments.map((a): PlaceRef => ({ kind: 'file', ref: `file ${a.fileName} in comment ${a.commentId}`, last4: '', brand: '' })),
     ];
+  }
+
+  function recordPlaces(findings: PlaceFinding[], residuals: PlaceResidual[]): void {
+    const kind = (p: PlaceFinding['place']): PlaceRef['kind'] => (p === 'email' ? 'comment' : p);
+    status.places = [...(status.places ?? []), ...findings.map((f): PlaceRef => ({ kind: kind(f.place), ref: f.place, last4: f.last4, brand: f.brand }))];
+    status.last4 = unique([...status.last4, ...findings.map((f) => f.last4), ...residuals.map((r) => r.last4)]);
   }
 
   function claimedByLabel(): string {
@@ -533,6 +572,9 @@ class RequestFailed extends Error {
     this.name = 'RequestFailed';
   }
 }
+
+/** A chat still going on is checked again every `chatWaitInterval` (5 minutes: a day in all). */
+const CHAT_WAIT_LIMIT = 288;
 
 const STEP_LABELS: Partial<Record<Stage, string>> = {
   detecting: 'reading the ticket',

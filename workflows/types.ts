@@ -92,7 +92,9 @@ export type Outcome =
   | 'ticket_not_found'
   | 'verification_failed'
   /** A step failed in a way no retry fixes (e.g. Zendesk refused the redaction): the team was told what is left. */
-  | 'redaction_failed';
+  | 'redaction_failed'
+  /** Redacted and verified where the API allows; what it cannot erase is named with its manual step. */
+  | 'redacted_with_residuals';
 
 export interface RedactionStatus {
   ticketId: number;
@@ -155,6 +157,8 @@ export interface RedactionSettings {
   /** Interval between merge job polls. */
   mergePollInterval: string;
   mergePollLimit: number;
+  /** How often a chat still active is checked again before its redaction (default 5 minutes). */
+  chatWaitInterval?: string;
   /**
    * Automatic requests only: `false` skips the per-ticket child ticket (and its notes), because the
    * caller documents them itself, as a backfill run does on its one child ticket. Default true.

@@ -5,16 +5,18 @@ import type { ZendeskApi } from '../zendesk-api';
 export const TEXT_FIELD_TYPES: ReadonlySet<string> = new Set(['text', 'textarea']);
 
 export function createTextFieldCache(zendesk: ZendeskApi, ttlMs: number, now: () => number = Date.now) {
-  let cached: { at: number; ids: ReadonlySet<number> } | undefined;
+  let cached: { at: number; ids: ReadonlySet<number>; known: ReadonlySet<number> } | undefined;
   let inFlight: Promise<ReadonlySet<number>> | undefined;
   return {
-    async textFieldIds(): Promise<ReadonlySet<number>> {
-      if (cached && now() - cached.at < ttlMs) return cached.ids;
+    /** `seen`: field ids on the ticket at hand; one the cache has never heard of (a new field) refreshes it. */
+    async textFieldIds(seen: Iterable<number> = []): Promise<ReadonlySet<number>> {
+      const fresh = cached && now() - cached.at < ttlMs && [...seen].every((id) => cached!.known.has(id));
+      if (fresh) return cached!.ids;
       inFlight ??= zendesk
         .listTicketFields()
         .then((fields) => {
           const ids = new Set(fields.filter((f) => TEXT_FIELD_TYPES.has(f.type)).map((f) => f.id));
-          cached = { at: now(), ids };
+          cached = { at: now(), ids, known: new Set(fields.map((f) => f.id)) };
           return ids;
         })
         .finally(() => {

@@ -70,13 +70,13 @@ export function createPlaceActivities({ zendesk, fingerprintKey, fieldTypesTtlMs
 
   async function scan(ticketId: number): Promise<PlaceFinding[]> {
     return zendeskCall(`scan the other places of ticket ${ticketId}`, async () => {
-      const [ticket, comments, audits, sideConversations, textFieldIds] = await Promise.all([
+      const [ticket, comments, audits, sideConversations] = await Promise.all([
         zendesk.getTicket(ticketId),
         zendesk.listComments(ticketId),
         zendesk.listAudits(ticketId),
         sideConversationsOf(ticketId),
-        fields.textFieldIds(),
       ]);
+      const textFieldIds = await fields.textFieldIds(ticket.custom_fields.map((f) => f.id));
       return scanPlaces({ ticket, comments, audits, sideConversations, textFieldIds, fingerprintKey });
     });
   }

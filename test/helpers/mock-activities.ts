@@ -8,6 +8,9 @@ import type { CardFindingRef, Detection } from '../../workflows/types';
 type Activities = Pick<
   RedactionActivities,
   | 'detectCardData'
+  | 'detectPlaces'
+  | 'redactPlaces'
+  | 'verifyPlaces'
   | 'verifyRedaction'
   | 'redactFindings'
   | 'openChildTicket'
@@ -68,6 +71,15 @@ export function mockActivities(overrides: Partial<Activities> = {}): MockActivit
     },
     async verifyRedaction() {
       return CLEAN;
+    },
+    async detectPlaces() {
+      return { findings: [], residuals: [] };
+    },
+    async redactPlaces() {
+      return { outcome: 'done', redacted: [], alreadyGone: [], waiting: [], residuals: [] };
+    },
+    async verifyPlaces() {
+      return { remaining: [], residuals: [] };
     },
     async redactFindings({ findings, attachments }): Promise<RedactionReport> {
       return { redacted: findings, alreadyGone: [], attachmentsRedacted: attachments };
