@@ -15,6 +15,18 @@ const activityDuration = new Histogram({
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
   registers: [workerRegistry],
 });
+/** Card data the API cannot erase, by place, as each request's verification finds it. */
+const residuals = new Counter({
+  name: 'pan_residuals_total',
+  help: 'Residuals found by verification (card data the API cannot erase), by place',
+  labelNames: ['place'],
+  registers: [workerRegistry],
+});
+
+export function countResiduals(byPlace: Partial<Record<string, number>>): void {
+  for (const [place, n] of Object.entries(byPlace)) if (n) residuals.inc({ place: safe(place) }, n);
+}
+
 const activityFailures = new Counter({
   name: 'pan_activity_failures_total',
   help: 'Failed activity attempts, by activity and failure type',

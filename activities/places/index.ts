@@ -1,6 +1,8 @@
 // Activities for the places beyond comments and the subject: chat transcripts, text custom fields,
 // side conversations, audit values and emails already sent. They take and return references only;
 // each reads Zendesk again for the text it needs.
+import { countResiduals } from '../../metrics/worker';
+import { residualsByPlace } from './format';
 import { log } from '@temporalio/activity';
 import { zendeskCall } from '../failures';
 import { type ZendeskApi, type ZendeskComment, isZendeskApiError } from '../zendesk-api';
@@ -202,7 +204,9 @@ export function createPlaceActivities({ zendesk, fingerprintKey, fieldTypesTtlMs
       const remaining = fresh.filter((f) => REDACTABLE_PLACES.has(f.place));
       // An email sent or a side-conversation copy delivered stays a residual even when no longer visible.
       const kept = wanted.filter((f) => !REDACTABLE_PLACES.has(f.place) && !fresh.some((x) => samePlace(x, f)));
-      return { remaining, residuals: residualsOf(input.ticketId, [...fresh, ...kept]) };
+      const residuals = residualsOf(input.ticketId, [...fresh, ...kept]);
+      countResiduals(residualsByPlace(residuals));
+      return { remaining, residuals };
     },
   };
 }

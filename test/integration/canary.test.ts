@@ -252,7 +252,9 @@ test('end to end through the HTTP service: webhook, Take it, done', async () => 
 
   await eventually(async () => (await h.slack.control.reactions(CHANNEL, slackTs)).some((r) => r.name === 'white_check_mark'), 60_000, 'done reaction');
   const result = await handle.result();
-  expect(result.outcome).toBe('redacted');
+  // The subject is overwritten, but Zendesk keeps the old one in the audit trail: a residual, named.
+  expect(result.outcome).toBe('redacted_with_residuals');
+  expect(result.residuals!.map((r) => r.place).join(' ')).toMatch(/audit/);
   // Text, HTML, private note and subject; the attachment is reported by its (masked) name.
   expect([...result.last4].sort()).toEqual([CANARIES.text, CANARIES.html, CANARIES.privateText, CANARIES.subject].map((p) => p.slice(-4)).sort());
   expect(result.attachments).toEqual([`card [card ••••${CANARIES.attachment.slice(-4)}].png`]);

@@ -53,13 +53,13 @@ test('default settings: a reminder after 30 minutes without a claim, an escalati
 
     await env.sleep('2 minutes');
     await until(async () => mocks.threadReplies().length === 1, 'the reminder');
-    expect(mocks.threadReplies()[0]).toMatch(/^Reminder: redaction request for ticket #\d+ is still waiting for a lead\.$/);
+    expect(mocks.threadReplies()[0]).toMatch(/^Reminder: the redaction request for ticket #\d+ is still waiting for a lead\.$/);
 
     await env.sleep('27 minutes'); // 58 minutes in
     expect(mocks.threadReplies()).toHaveLength(1);
     await env.sleep('4 minutes');
     await until(async () => mocks.threadReplies().length === 2, 'the escalation');
-    expect(mocks.threadReplies()[1]).toMatch(/^Escalation: nobody has taken the redaction request for ticket #\d+\.$/);
+    expect(mocks.threadReplies()[1]).toMatch(/^Escalation: nobody has answered the redaction request for ticket #\d+\.$/);
 
     // In workflow time: the reminder at 30 minutes, the escalation 30 minutes later.
     const [reminder, escalation] = mocks.callsTo('postThreadReply').map((c) => c.scheduledAt - startedAt);
