@@ -81,11 +81,13 @@ const dockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8
   expect(missing.stderr).toContain('set ');
 });
 
-test('every worker replica shares one S3 report store (MinIO), whose bucket is created before use', () => {
-  const env = compose.services.worker!.environment!;
-  const store = parseReportStore(env.BACKFILL_REPORT_STORE!);
-  expect(store).toMatchObject({ kind: 's3' });
-  expect(env.BACKFILL_S3_ENDPOINT).toBe('http://minio:9000');
-  expect(JSON.stringify(compose.services['minio-setup']?.command)).toContain(`mc mb --ignore-existing store/${(store as { bucket: string }).bucket}`);
-  expect(Object.keys(compose.services.worker!.depends_on ?? {})).toContain('minio');
+test('every worker slot shares one S3 report store (MinIO), whose bucket is created before use', () => {
+  for (const slot of ['worker-blue', 'worker-green']) {
+    const env = compose.services[slot]!.environment!;
+    const store = parseReportStore(env.BACKFILL_REPORT_STORE!);
+    expect(store).toMatchObject({ kind: 's3' });
+    expect(env.BACKFILL_S3_ENDPOINT).toBe('http://minio:9000');
+    expect(JSON.stringify(compose.services['minio-setup']?.command)).toContain(`mc mb --ignore-existing store/${(store as { bucket: string }).bucket}`);
+    expect(Object.keys(compose.services[slot]!.depends_on ?? {})).toContain('minio');
+  }
 });
