@@ -9,6 +9,7 @@ import type { redactionWorkflow } from '../../workflows/redaction';
 import type { RedactionStatus, Stage } from '../../workflows/types';
 import { spaced, VISA } from '../helpers/cards';
 import { CHANNEL, eventually, LEAD, startHarness, testEnv, type Harness } from '../helpers/harness';
+import { workerChild, type WorkerChild } from '../helpers/worker-child';
 import { expectInvariants, summarize, type InvariantOptions, type InvariantResult } from './invariants';
 
 /**
@@ -122,4 +123,25 @@ export function printSummary(file: string): void {
 /** Resolves once the emulator has received a call matching the fault (it may still be holding it). */
 export async function faultHit(h: Harness, faultId: number, timeoutMs = 60_000): Promise<void> {
   await eventually(async () => (await h.zendesk.control.faults()).some((f) => f.id === faultId && f.remaining === 0), timeoutMs, `fault ${faultId} to be hit`);
+}
+
+/**
+ * A fault harness whose worker runs in its own process, for the SIGKILL scenarios: `killAndRestart`
+ * kills it with the work in flight and starts a new one, noting the gap under `label`.
+ */
+export async function startKillableWorker(label: string): Promise<{ h: FaultHarness; worker: WorkerChild; killAndRestart(what: string): Promise<void> }> {
+  const h = await startFaultHarness({ worker: false });
+  const worker = workerChild(h.workerEnv);
+  await worker.start();
+  return {
+    h,
+    worker,
+    async killAndRestart(what: string): Promise<void> {
+      const pid = worker.pid;
+      const t0 = Date.now();
+      await worker.kill();
+      await worker.start();
+      note(`${label} ${what}: SIGKILL pid ${pid}, new worker polling after ${Date.now() - t0} ms`);
+    },
+  };
 }

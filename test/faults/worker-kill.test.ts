@@ -2,31 +2,22 @@
 // ticket is created, during redaction, during the merge), then started again. A slow emulator
 // answer holds the worker inside the activity; the kill lands while the call is in flight.
 import { redactionWorkflowId } from '../../workflows/ids';
-import { workerChild, type WorkerChild } from '../helpers/worker-child';
-import { claim, faultHit, note, printSummary, resultWithin, seedCardTicket, startFaultHarness, verify, type FaultHarness, type Handle } from './fixtures';
+import type { WorkerChild } from '../helpers/worker-child';
+import { claim, faultHit, printSummary, resultWithin, seedCardTicket, startKillableWorker, verify, type FaultHarness, type Handle } from './fixtures';
 
 jest.setTimeout(240_000);
 
 let h: FaultHarness;
 let worker: WorkerChild;
+let killAndRestart: (what: string) => Promise<void>;
 beforeAll(async () => {
-  h = await startFaultHarness({ worker: false });
-  worker = workerChild(h.workerEnv);
-  await worker.start();
+  ({ h, worker, killAndRestart } = await startKillableWorker('1'));
 }, 180_000);
 afterAll(async () => {
   printSummary('worker-kill');
   await worker?.stop(5_000);
   await h?.close();
 });
-
-async function killAndRestart(what: string): Promise<void> {
-  const pid = worker.pid;
-  const t0 = Date.now();
-  await worker.kill();
-  await worker.start();
-  note(`1 ${what}: SIGKILL pid ${pid}, new worker polling after ${Date.now() - t0} ms`);
-}
 
 test('SIGKILL after the child ticket is created (worker inside postClaimRequest)', async () => {
   const { ticketId, commentId } = await seedCardTicket(h);

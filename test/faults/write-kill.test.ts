@@ -2,32 +2,23 @@
 // note, the public reply Zendesk emails to the agent, a Slack thread reply, a Slack card update). The
 // write lands after the kill; the retried activity reads back, finds its marker and does not write
 // again. Exactly one copy results, and the fault suite's invariants hold.
-import { workerChild, type WorkerChild } from '../helpers/worker-child';
+import type { WorkerChild } from '../helpers/worker-child';
 import { CHANNEL } from '../helpers/harness';
-import { claim, faultHit, note, printSummary, resultWithin, seedCardTicket, slackCard, startFaultHarness, verify, type FaultHarness, type Handle } from './fixtures';
+import { claim, faultHit, printSummary, resultWithin, seedCardTicket, slackCard, startKillableWorker, verify, type FaultHarness, type Handle } from './fixtures';
 
 jest.setTimeout(240_000);
 
 let h: FaultHarness;
 let worker: WorkerChild;
+let killAndRestart: (what: string) => Promise<void>;
 beforeAll(async () => {
-  h = await startFaultHarness({ worker: false });
-  worker = workerChild(h.workerEnv);
-  await worker.start();
+  ({ h, worker, killAndRestart } = await startKillableWorker('write'));
 }, 180_000);
 afterAll(async () => {
   printSummary('write-kill');
   await worker?.stop(5_000);
   await h?.close();
 });
-
-async function killAndRestart(what: string): Promise<void> {
-  const pid = worker.pid;
-  const t0 = Date.now();
-  await worker.kill();
-  await worker.start();
-  note(`write ${what}: SIGKILL pid ${pid}, new worker polling after ${Date.now() - t0} ms`);
-}
 
 async function childComments(childId: number, text: string) {
   return (await h.zendesk.control.getTicket(childId)).comments.filter((c) => (c.plain_body ?? c.body).includes(text));
