@@ -351,13 +351,15 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     const period = durationMs(settings.claimReminderAfter);
     let deadline = Date.now() + period;
     let reminders = 0;
-    while (!answered()) {
-      const woke = await condition(() => answered() || (joinRequests && pending.length > 0), Math.max(1, deadline - Date.now()));
-      if (answered()) return;
-      if (woke) {
+    for (;;) {
+      // Requests that arrived before the answer join this one, even when the answer came at once.
+      if (joinRequests && pending.length > 0) {
         await joinNewRequests();
         continue;
       }
+      if (answered()) return;
+      const woke = await condition(() => answered() || (joinRequests && pending.length > 0), Math.max(1, deadline - Date.now()));
+      if (woke) continue;
       reminders += 1;
       status.remindersSent += 1;
       deadline = Date.now() + period;

@@ -306,7 +306,7 @@ test('error paths: Zendesk failures that echo the card text are retried without 
   const result = await handle.result();
   const calls = await h.zendesk.control.calls();
   expect(calls.filter((c) => c.fault !== undefined).length).toBeGreaterThanOrEqual(2);
-  expect(result.outcome).toBe('redacted');
+  expect(result.outcome).toBe('redacted_with_residuals'); // the old subject stays in the audit trail
   // The failed attempts were logged (and are scanned below) without the bodies.
   expect(runtimeLog.lines.some((l) => l.includes('Zendesk answered 500 (InternalError)'))).toBe(true);
   expect(runtimeLog.lines.some((l) => l.includes('Zendesk answered 503 (Unavailable)'))).toBe(true);
@@ -335,7 +335,7 @@ test('search attributes and memo hold only ids and enums, never ticket text', as
   const sa = desc.searchAttributes as Record<string, unknown[]>;
   expect(sa.RedactionTicketId).toEqual([ticketId]);
   expect(sa.RedactionStage).toEqual(['done']);
-  expect(sa.RedactionOutcome).toEqual(['redacted']);
+  expect(sa.RedactionOutcome).toEqual(['redacted_with_residuals']);
   for (const [key, values] of Object.entries(sa)) {
     for (const v of values) {
       // Temporal's own attributes (e.g. BuildIds) are short tokens; ours are ints and snake_case enums.
