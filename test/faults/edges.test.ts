@@ -55,11 +55,12 @@ describe('4. Slack errors', () => {
     const { ticketId, commentId } = await seedCardTicket(h);
     await h.slack.control.failWith('^chat\\.postMessage$', 'channel_not_found', -1);
     const handle = await h.request(ticketId, {});
+    // Claims open before the card is posted: wait for the post's outcome, the note on the child ticket.
     await awaitStage(handle, 'awaiting_claim');
+    const childId = (await handle.query(statusQuery)).childTicketId!;
+    await eventually(async () => (await childNotes(childId)).includes('Slack answered channel_not_found'), 60_000, 'the note on the child ticket');
     const posts = (await h.slack.control.requests({ method: '^chat\\.postMessage$' })).filter((r) => String(r.body.text).startsWith(`Card data redaction for ticket #${ticketId}:`)).length;
     expect(posts).toBe(1); // non-retryable: one attempt, no loop
-    const childId = (await handle.query(statusQuery)).childTicketId!;
-    expect(await childNotes(childId)).toContain('Slack answered channel_not_found');
     await claim(handle);
     const result = await resultWithin(handle);
     await verify(h, '4b Slack channel_not_found', 'card post refused once (not retried); noted on the child ticket; claimed via the tryClaim update; redacted', {
