@@ -4,6 +4,7 @@
  */
 import { brandOf, type Brand } from './brands';
 import { DIGIT_CLASS, DIGIT_VALUE } from './digits';
+import { luhnValid } from './luhn';
 
 export type { Brand } from './brands';
 
@@ -676,18 +677,7 @@ class Scanner {
     const brand = brandOf(six, length);
     if (brand === undefined) return false;
     if (brand === 'unionpay' && this.unionPayLuhnExempt) return true;
-    let sum = 0;
-    let double = false;
-    for (let k = from + length - 1; k >= from; k--) {
-      let d = digits[k]!;
-      if (double) {
-        d *= 2;
-        if (d > 9) d -= 9;
-      }
-      sum += d;
-      double = !double;
-    }
-    return sum % 10 === 0;
+    return luhnValid(digits, from, length);
   }
 
   private finding(i: number, j: number): CardFinding {

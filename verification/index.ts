@@ -9,6 +9,7 @@
  * (`targetable`); anything else is a residual a person must look at.
  */
 import { cardDigits, findCardNumbers } from '../detection';
+import { luhnValid } from '../detection/luhn';
 import { fingerprintCard } from '../security/fingerprint';
 import { DIGIT, SEPARATOR, tokenise, type Tokens } from './normalise';
 
@@ -87,7 +88,7 @@ function windows(t: Tokens, digits: number[], digitToken: number[], groupStarts:
       const length = groupStarts[h]! - from;
       if (length > MAX_DIGITS) break;
       // Prefer a 16-digit window (PAN + CVV "… 1111 123" may also pass Luhn as 19), else the longest.
-      if (length >= MIN_DIGITS && luhn(digits, from, length) && chosen !== 16) chosen = length === 16 ? 16 : length;
+      if (length >= MIN_DIGITS && luhnValid(digits, from, length) && chosen !== 16) chosen = length === 16 ? 16 : length;
       if (chosen === 16) break;
     }
     if (chosen < 0) {
@@ -105,20 +106,6 @@ function windows(t: Tokens, digits: number[], digitToken: number[], groupStarts:
   return out;
 }
 
-function luhn(digits: number[], from: number, length: number): boolean {
-  let sum = 0;
-  let double = false;
-  for (let k = from + length - 1; k >= from; k--) {
-    let d = digits[k]!;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
 
 /** Card-like numbers in one field's text, original offsets. HTML is read raw and as the text a reader sees. */
 export function cardRunsIn(text: string, html: boolean): Hit[] {
