@@ -4,11 +4,11 @@
  * the order given. A file that cannot be read gets an "error" and the run goes on. Exit: 0 found, 1 none, 2 error.
  * The OCR libraries load only when this path is taken, so the text path stays fast.
  */
-import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
 import type * as AttachmentScan from '../activities/attachment-scan';
 import type * as Files from '../files';
 import type { ScanIo } from './scan';
+import { walk } from './walk';
 
 /** Leading bytes of the formats the file reader takes and the text path does not. */
 const MAGIC: Buffer[] = [
@@ -43,16 +43,6 @@ export function wantsFileReader(argv: string[]): boolean {
   return argv.some((a) => a !== '-' && !a.startsWith('-') && looksLikeImageOrPdf(a));
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && !e.name.startsWith('.')) out.push(...walk(path));
-    } else if (e.isFile()) out.push(path);
-  }
-  return out;
-}
 
 const FINGERPRINT_KEY = 'redactor-scan-cli: findings are only compared within one run';
 

@@ -2,12 +2,12 @@
  * `redactor scan`: finds card numbers in files (or stdin). Streams, so memory stays flat on any input size.
  * Exit status like grep: 0 found, 1 none found, 2 error.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type Readable, type Writable } from 'node:stream';
 import { cardDigits, findCardNumbers, type CardFinding, type DetectOptions } from '../detection';
 import { scanFilesMain, wantsFileReader } from './scan-files';
 import { candidateLines, readJsonlLine } from './prefilter';
+import { walk } from './walk';
 
 const USAGE = `usage: redactor scan [--jsonl | --json] [--html] [--unionpay-luhn-exempt] [file ...]
 
@@ -258,17 +258,6 @@ async function scanJsonl(name: string, blocks: AsyncIterable<Block>, options: De
   return { found, errors };
 }
 
-/** Files under a directory, sorted, skipping node_modules and dot-directories. */
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && !e.name.startsWith('.')) out.push(...walk(path));
-    } else if (e.isFile()) out.push(path);
-  }
-  return out;
-}
 
 function expand(files: string[], err: Writable): { paths: string[]; errors: number } {
   const paths: string[] = [];
