@@ -1,6 +1,7 @@
 // The child ticket carries the request, as agents' macros do today. It lists only last 4
 // digits, brands and masked file names: never a full number.
 import { Context } from '@temporalio/activity';
+import { describeFile, describeNotScanned } from '../workflows/file-lines';
 import type { Detection } from '../workflows/types';
 import { zendeskCall } from './failures';
 import { markerFor, markerLine } from './write-marker';
@@ -27,13 +28,18 @@ export function childTicketBody(zendeskUrl: string, ticketId: number, detection:
       const where = f.commentId === null ? 'ticket subject' : `comment ${f.commentId}`;
       lines.push(`- ${where}: card ending ${f.last4} (${f.brand})${f.withCvv ? ' with CVV' : ''}`);
     }
-    for (const a of detection.attachments) lines.push(`- comment ${a.commentId}: file ${a.fileName}`);
+    // A file with a card is redacted whole: Zendesk cannot redact part of one.
+    for (const a of detection.attachments) lines.push(`- comment ${a.commentId}: ${describeFile(a)}`);
     if (detection.unmatchedAttachmentNames.length > 0) {
       lines.push(`Not found on the ticket: ${detection.unmatchedAttachmentNames.join(', ')}`);
     }
     const merge = detection.mergeInstruction;
     if (merge?.kind === 'merge') lines.push('', `Merge requested into #${merge.target}, after redaction.`);
     if (merge?.kind === 'unclear') lines.push('', `A note mentions a merge, but ${merge.reason}: a lead decides after redaction.`);
+  }
+  if (detection.notScanned?.length) {
+    lines.push('', 'Not scanned (check these files by hand):');
+    for (const n of detection.notScanned) lines.push(`- ${describeNotScanned(n)}`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,8 @@
 // All activities of the redaction workflow, built from their clients so tests pass
 // emulator-backed ones. Workflows import only the type.
 import type { WebClient } from '@slack/web-api';
+import { createAttachmentContentActivities } from './attachment-contents';
+import type { AttachmentScanner } from './attachment-scan';
 import { createBackfillActivities } from './backfill';
 import type { ExportAuth } from './backfill-export';
 import type { ReportStore } from './report-store';
@@ -33,6 +35,8 @@ export interface ActivityDeps {
   reportStore: ReportStore;
   /** Workflow settings for requests started without them (webhook starts), from the worker's config. */
   workflowSettings: RedactionSettings;
+  /** Reads what attachments show (files/: PDF text, OCR); its OCR threads end with the worker. */
+  files: AttachmentScanner;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -40,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDetectActivities({ zendesk, fingerprintKey }),
     ...createPlaceActivities({ zendesk, fingerprintKey }),
+    ...createAttachmentContentActivities({ zendesk, files: deps.files }),
     ...createRedactActivities({ zendesk, fingerprintKey, redactionApi: deps.redactionApi, legacyFallback: deps.legacyFallback }),
     ...createChildTicketActivities({ zendesk, zendeskUrl: deps.zendeskUrl }),
     ...createMergeActivities({ zendesk }),

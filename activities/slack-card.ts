@@ -14,6 +14,10 @@ export interface CardView {
   workflowId: string;
   last4: string[];
   attachments: string[];
+  /** What files show, e.g. "receipt.png (page 1): card ending 1111 (visa)" (references only). */
+  files?: string[];
+  /** Files that could not be read, with the reason. */
+  notScanned?: string[];
   claimedBy?: string;
   outcome?: Outcome;
   mergeTarget?: number;
@@ -34,10 +38,12 @@ export function renderCard(view: CardView, zendeskUrl: string) {
     ...view.last4.map((l) => `card ending ${l}`),
     ...view.attachments.map((f) => `file ${f}`),
   ].join(', ');
+  const fileLines = [...(view.files ?? []).map((f) => `• ${f}`), ...(view.notScanned ?? []).map((n) => `• :grey_question: ${n}`)];
   const text = `Card data redaction for ticket #${view.ticketId}: ${HEADLINE[view.state]}`;
   const lines = [
     `*Card data redaction* for ticket ${link(view.ticketId)} (request ${link(view.childTicketId)})`,
     `To redact: ${what || 'nothing listed'}`,
+    ...fileLines,
   ];
   if (view.claimedBy) lines.push(`Claimed by ${view.claimedBy === 'automatic' ? 'automatic mode' : `<@${view.claimedBy}>`}`);
   if (view.mergeTarget !== undefined) lines.push(`Merge into ${link(view.mergeTarget)} after redaction`);

@@ -98,6 +98,8 @@ export function createSlackActivities({ slack, zendesk, channelId, zendeskUrl }:
       workflowId: string;
       last4: string[];
       attachments: string[];
+      files?: string[];
+      notScanned?: string[];
     }): Promise<SlackPost> {
       const child = await zendeskCall('read child ticket', () => zendesk.getTicket(input.childTicketId));
       const known = tsFromTags(child.tags ?? []) ?? (await findPostedCard(input.childTicketId, child.created_at));

@@ -10,7 +10,7 @@ export type EdgeVerdict =
   | 'clean'
   /** A card-shaped number in the text or the subject: start/signal the workflow. */
   | 'card'
-  /** No text, or a truncated one: the workflow reads the comment from Zendesk. */
+  /** No text, a truncated one, or files attached: the workflow reads the comment (and its files) from Zendesk. */
   | 'unscanned';
 
 /** Characters (code points, as Liquid's `size` counts them) of a string. */
@@ -47,6 +47,8 @@ export function edgeVerdict(body: TriggerBody): EdgeVerdict {
   const text = body.comment_text;
   if (text === undefined) return 'unscanned';
   if (holdsCard(text)) return 'card';
+  // A file may show a card (a photo, a PDF): only the worker reads files.
+  if (body.comment_attachments !== undefined && body.comment_attachments > 0) return 'unscanned';
   // A text cut by `truncate` (or a count we cannot check) may hide a number past the cut.
   const complete = body.comment_chars !== undefined && body.comment_chars === codePoints(text);
   return complete ? 'clean' : 'unscanned';

@@ -32,6 +32,8 @@ export const triggerBodySchema = z.object({
   comment_text: z.string().optional(),
   /** `{{ticket.latest_comment.value | size}}`: tells a complete text from a truncated one. */
   comment_chars: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.union([z.number(), z.string().regex(/^\d+$/, { message: 'expected a count' })]).transform(Number).optional()),
+  /** `{{ticket.latest_comment.attachments | size}}`: files cannot be scanned at the edge, so any file starts the workflow. */
+  comment_attachments: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.union([z.number(), z.string().regex(/^\d+$/, { message: 'expected a count' })]).transform(Number).optional()),
   /** `{{ticket.title}}`: scanned with the comment (a subject can carry a number too). */
   subject: z.string().optional(),
 });

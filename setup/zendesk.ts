@@ -6,10 +6,19 @@ export const MARKER = (role: string): string => `[pan-redactor:${role}]`;
 export const REQUEST_TAG = 'pan_redaction_requested';
 
 /**
- * What the detection trigger sends. Ids only: the service reads the ticket itself, so no text placeholder
- * (e.g. {{ticket.latest_comment}}) may ever be added here. One constant, so another design changes one place.
+ * What the detection trigger sends: the README's body (scan at the edge, SECURITY.md). The comment's text is
+ * scanned in memory and never stored; with files attached the workflow reads them. One constant, so a change
+ * to the design changes one place (a test holds the emulator's trigger and the README to it).
  */
-export const DETECTION_WEBHOOK_BODY: Record<string, string> = { ticket_id: '{{ticket.id}}', comment_id: '{{ticket.latest_comment.id}}', type: 'comment_added' };
+export const DETECTION_WEBHOOK_BODY: Record<string, string> = {
+  ticket_id: '{{ticket.id}}',
+  comment_id: '{{ticket.latest_comment.id}}',
+  type: 'comment_added',
+  comment_text: '{{ticket.latest_comment.value | truncate: 8000}}',
+  comment_chars: '{{ticket.latest_comment.value | size}}',
+  comment_attachments: '{{ticket.latest_comment.attachments | size}}',
+  subject: '{{ticket.title}}',
+};
 
 /** What the macro's trigger sends; `attachment_names` reads the "files to redact" field. */
 export const requestWebhookBody = (fieldId: number | string): Record<string, string> => ({

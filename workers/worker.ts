@@ -6,7 +6,8 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { workerMetricsInterceptor } from '../metrics/worker';
 import type { ZendeskApi } from '../activities/zendesk-api';
 import { createReportStore } from '../activities/report-store';
-import { redactionSettings, reportStoreSettings, type Config } from '../config';
+import { createAttachmentScanner } from '../activities/attachment-scan';
+import { attachmentLimits, redactionSettings, reportStoreSettings, type Config } from '../config';
 import { WORKFLOWS_PATH } from './bundle';
 
 export interface RedactionWorkerOptions {
@@ -27,7 +28,7 @@ export interface RedactionWorkerOptions {
 }
 
 export async function createRedactionWorker(opts: RedactionWorkerOptions): Promise<Worker> {
-  return Worker.create({
+  const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
@@ -45,6 +46,10 @@ export async function createRedactionWorker(opts: RedactionWorkerOptions): Promi
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
     ...opts.cache,
   });
+  // The OCR pool's threads would keep the process alive: they end when the worker stops running.
+  const run = worker.run.bind(worker);
+  worker.run = () => run().finally(() => opts.settings.files.close());
+  return worker;
 }
 
 /** Workflow cache sizing from the validated configuration. */
@@ -73,5 +78,6 @@ export function activitySettings(config: Config): RedactionWorkerOptions['settin
     exportAuth: { url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: config.ZENDESK_TIMEOUT_MS },
     reportStore: createReportStore(report.location, report.s3),
     workflowSettings: redactionSettings(config),
+    files: createAttachmentScanner({ zendeskUrl: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, fingerprintKey: config.FINGERPRINT_KEY, limits: attachmentLimits(config) }),
   };
 }

@@ -29,6 +29,14 @@ export const zendeskScans: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
 };
 
+/** Reading a ticket's files (download, PDF text, OCR): minutes for many pages; heartbeats show it is alive. */
+export const fileReads: ActivityOptions = {
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { ...RETRY_POLICY, maximumAttempts: 5 },
+};
+
 /** Slack Web API calls. */
 export const slackCalls: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
@@ -47,5 +55,6 @@ export function activityOptions(timeouts: ActivityTimeouts = {}) {
     zendesk: limit(zendeskCalls, timeouts.zendesk),
     scans: limit(zendeskScans, timeouts.scan),
     slack: limit(slackCalls, timeouts.slack),
+    files: fileReads,
   };
 }

@@ -11,6 +11,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -24,7 +25,8 @@ import type { PlaceDetection, PlaceFinding, Residual as PlaceResidual, PlaceVeri
 import { activityOptions, settingsLookup } from './activity-options';
 import { backfillTicketDoneSignal } from './backfill-messages';
 import { claimSignal, claimUpdate, mergeDecisionUpdate, requestSignal, statusQuery } from './messages';
-import { planRun } from './run-plan';
+import { describeFile, describeNotScanned } from './file-lines';
+import { needsALook, planRun } from './run-plan';
 import { OutcomeKey, StageKey, TicketIdKey } from './search-attributes';
 import { whenVersioned } from './versioning';
 import type {
@@ -32,6 +34,7 @@ import type {
   CardFindingRef,
   Claim,
   Detection,
+  FileScan,
   MergeInstruction,
   Outcome,
   PlaceRef,
@@ -157,12 +160,13 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   const zendesk = proxyActivities<RedactionActivities>(options.zendesk);
   const scans = proxyActivities<RedactionActivities>(options.scans);
   const slack = proxyActivities<RedactionActivities>(options.slack);
+  const fileReads = proxyActivities<RedactionActivities>(options.files);
   upsertSearchAttributes([{ key: TicketIdKey, value: ticketId }]);
 
   // 1. Wait for the first request; the way it runs (claim, automatic, backfill) is decided once.
   await condition(() => pending.length > 0);
   const requests = pending.splice(0);
-  const plan = planRun(requests, settings);
+  let plan = planRun(requests, settings);
   const requestedBy = requests.find((r) => r.requestedBy !== undefined)?.requestedBy;
   let attachmentNames = unique(requests.flatMap((r) => r.attachmentNames ?? []));
   status.requestedAt = new Date(workflowInfo().startTime).toISOString();
@@ -172,6 +176,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   let places: PlaceDetection | undefined;
   let placesLeft: PlaceVerification | undefined;
   let post: SlackPost | undefined;
+  /** Attachment ids already read (card or not): a join reads only new files. */
+  let filesRead: number[] = [];
   let result: RedactionStatus;
   try {
     result = await handleRequest();
@@ -203,10 +209,18 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     // The other places a card can sit: chat transcripts, text fields, side conversations, the audit trail.
     places = await scans.detectPlaces({ ticketId });
     recordPlaces(places.findings, places.residuals);
+    // What files show (PDF text, OCR). Behind a patch: executions that started before it replay without it.
+    if (patched(READ_FILES_AT_DETECT)) await readFiles();
+    // A card read with low OCR confidence is never redacted unseen: automatic mode puts it to a lead.
+    if (!plan.claim && hasLowConfidence(detection)) {
+      plan = needsALook(plan);
+      status.needsALook = true;
+    }
 
     // 3. Policy: only card data is redacted.
     if (detection.findings.length === 0 && detection.attachments.length === 0 && places.findings.length === 0 && places.residuals.length === 0) {
-      if (plan.source !== 'agent') return finish('no_card_data', 'no full card number found');
+      const unread = status.notScanned?.length ? `; files not scanned: ${status.notScanned.join('; ')}` : '';
+      if (plan.source !== 'agent') return finish('no_card_data', `no full card number found${unread}`);
       return deny(detection.last4Only ? 'denied_last4_only' : 'denied_not_card_data');
     }
 
@@ -288,6 +302,20 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     return { ...done, reportFailures: status.reportFailures };
   }
 
+  /** Reads the files not read yet; a file with a card joins the request whole, a file not read is listed. */
+  async function readFiles(): Promise<void> {
+    const known = [...filesRead, ...detection!.attachments.map((a) => a.attachmentId)];
+    const scan: FileScan = await fileReads.scanAttachmentContents({ ticketId, known });
+    filesRead = unique([...filesRead, ...scan.scannedIds]);
+    const listed = new Set(detection!.attachments.map((a) => a.attachmentId));
+    detection = {
+      ...detection!,
+      attachments: [...detection!.attachments, ...scan.attachments.filter((a) => !listed.has(a.attachmentId))],
+      notScanned: [...(detection!.notScanned ?? []), ...scan.notScanned],
+    };
+    record(detection);
+  }
+
   /** Chats and text fields; a chat still active is redacted once it has ended (a durable timer). */
   async function redactPlaces(findings: PlaceFinding[]): Promise<void> {
     let todo: PlaceFinding[] = findings.filter((f) => f.place === 'chat' || f.place === 'field');
@@ -324,7 +352,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
    */
   async function postClaimCard(child: number): Promise<SlackPost | undefined> {
     try {
-      return await slack.postClaimRequest({ ticketId, childTicketId: child, workflowId, last4: status.last4, attachments: status.attachments });
+      return await slack.postClaimRequest({ ticketId, childTicketId: child, workflowId, last4: status.last4, attachments: status.attachments, ...fileLines() });
     } catch (err) {
       if (!isFailureOfType(err, 'SlackPlatformError')) throw err;
       const slackError = ((err as ActivityFailure).cause as ApplicationFailure).details?.[0];
@@ -380,16 +408,20 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     const fresh = await scans.detectCardData({ ticketId, attachmentNames });
     const known = new Set(detection!.findings.map(findingKey));
     const knownFiles = new Set(detection!.attachments.map((a) => a.attachmentId));
+    const before = detection!;
     const newFindings = fresh.findings.filter((f) => !known.has(findingKey(f)));
-    const newFiles = fresh.attachments.filter((a) => !knownFiles.has(a.attachmentId));
     detection = {
       ...fresh,
-      findings: [...detection!.findings, ...newFindings],
-      attachments: [...detection!.attachments, ...newFiles],
+      findings: [...before.findings, ...newFindings],
+      attachments: [...before.attachments, ...fresh.attachments.filter((a) => !knownFiles.has(a.attachmentId))],
+      notScanned: before.notScanned,
     };
+    // A separate patch id: a request already waiting when this was deployed reads its files on its next join.
+    if (patched(READ_FILES_ON_JOIN)) await readFiles();
     record(detection);
+    const newFiles = detection.attachments.filter((a) => !knownFiles.has(a.attachmentId));
     if (newFindings.length === 0 && newFiles.length === 0) return;
-    const what = [...newFindings.map(describeFinding), ...newFiles.map((a) => `file ${a.fileName}`)].join(', ');
+    const what = [...newFindings.map(describeFinding), ...newFiles.map(describeFile)].join(', ');
     await zendesk.addInternalNote({ ticketId: status.childTicketId!, body: `Added to this request: ${what}.`, writeId: writeId('joined') });
     if (!post) return;
     await report('join reply', () => slack.postThreadReply({ post, text: `New card data joined this request: ${what}.`, writeId: writeId('join-reply') }));
@@ -471,7 +503,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     const files = verification ? verification.attachmentsRemaining : (detection?.attachments ?? []);
     const residuals = verification ? verification.residuals : [];
     const placeLeft = (placesLeft?.remaining ?? []).map((f) => `card ending ${f.last4} in a ${f.place === 'chat' ? 'chat transcript' : 'ticket field'}`);
-    return [...findings.map(describeFinding), ...files.map((a: AttachmentRef) => `file ${a.fileName} in comment ${a.commentId}`), ...residuals.map(describeResidual), ...placeLeft].join(', ');
+    return [...findings.map(describeFinding), ...files.map((a: AttachmentRef) => `${describeFile(a)} in comment ${a.commentId}`), ...residuals.map(describeResidual), ...placeLeft].join(', ');
   }
 
   // --- small steps ----------------------------------------------------------
@@ -499,12 +531,25 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   }
 
   function record(d: Detection): void {
-    status.last4 = unique(d.findings.map((f) => f.last4));
+    const placeFound = (status.places ?? []).filter((p) => p.kind !== 'comment' && p.kind !== 'subject' && p.kind !== 'file');
+    status.last4 = unique([...d.findings.map((f) => f.last4), ...d.attachments.flatMap((a) => (a.cards ?? []).map((c) => c.last4)), ...placeFound.map((p) => p.last4)]);
     status.attachments = unique(d.attachments.map((a) => a.fileName));
     status.places = [
       ...d.findings.map((f): PlaceRef => (f.commentId === null ? { kind: 'subject', ref: 'subject', last4: f.last4, brand: f.brand } : { kind: 'comment', ref: `comment ${f.commentId}`, last4: f.last4, brand: f.brand })),
-      ...d.attachments.map((a): PlaceRef => ({ kind: 'file', ref: `file ${a.fileName} in comment ${a.commentId}`, last4: '', brand: '' })),
+      ...d.attachments.flatMap((a): PlaceRef[] =>
+        a.cards?.length
+          ? a.cards.map((c) => ({ kind: 'file', ref: `file ${a.fileName} (page ${c.page}) in comment ${a.commentId}`, last4: c.last4, brand: c.brand }))
+          : [{ kind: 'file', ref: `file ${a.fileName} in comment ${a.commentId}`, last4: '', brand: '' }],
+      ),
+      ...placeFound,
     ];
+    status.notScanned = d.notScanned?.length ? d.notScanned.map(describeNotScanned) : undefined;
+  }
+
+  /** The card's lines for files: what each file shows, and the files that could not be read. */
+  function fileLines(): { files?: string[]; notScanned?: string[] } {
+    const files = detection?.attachments.filter((a) => a.cards?.length).map(describeFile) ?? [];
+    return { ...(files.length ? { files } : {}), ...(status.notScanned ? { notScanned: status.notScanned } : {}) };
   }
 
   function recordPlaces(findings: PlaceFinding[], residuals: PlaceResidual[]): void {
@@ -521,7 +566,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     const lines = ['Redaction done.'];
     for (const f of report.redacted) lines.push(`- Redacted ${describeFinding(f)}.`);
     for (const f of report.alreadyGone) lines.push(`- Already gone before redaction: ${describeFinding(f)}.`);
-    for (const a of report.attachmentsRedacted) lines.push(`- Redacted file ${a.fileName} in comment ${a.commentId}.`);
+    for (const a of report.attachmentsRedacted) lines.push(`- Redacted ${describeFile(a)} in comment ${a.commentId} (the whole file: Zendesk cannot redact part of one).`);
+    for (const n of status.notScanned ?? []) lines.push(`- Not scanned: ${n}. Check it by hand.`);
     lines.push(`Merge: ${mergeNote}`);
     lines.push(`Requested ${status.requestedAt}; claimed ${status.claimedAt} by ${claimedByLabel()}; redacted and verified ${status.redactedAt}.`);
     return lines.join('\n');
@@ -535,6 +581,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       workflowId,
       last4: status.last4,
       attachments: status.attachments,
+      ...fileLines(),
       claimedBy: claim?.slackUserId,
       outcome: status.outcome,
       mergeTarget: status.mergeTarget,
@@ -607,6 +654,14 @@ function findingKey(f: CardFindingRef): string {
 function describeFinding(f: CardFindingRef): string {
   const where = f.commentId === null ? 'the subject' : `comment ${f.commentId}`;
   return `card ending ${f.last4} (${f.brand}${f.withCvv ? ', with CVV' : ''}) in ${where}`;
+}
+
+/** Patch ids (docs/versioning.md): reading file contents arrived while requests were waiting for claims. */
+const READ_FILES_AT_DETECT = 'read-file-contents';
+const READ_FILES_ON_JOIN = 'read-file-contents-on-join';
+
+function hasLowConfidence(d: Detection): boolean {
+  return d.attachments.some((a) => a.cards?.some((c) => c.lowConfidence));
 }
 
 function hasTargets(v: Verification): boolean {

@@ -16,3 +16,8 @@ export function planRun(requests: RedactionRequest[], settings: RedactionSetting
   if (source === 'agent' || settings.mode !== 'auto') return { kind: 'claim', source, claim: true, childTicket: true };
   return { kind: source === 'backfill' ? 'backfill' : 'auto', source, claim: false, childTicket: settings.childTicketPerRequest !== false };
 }
+
+/** Automatic mode meets a card it may have misread (low OCR confidence): a lead takes a look, on a child ticket and a card. */
+export function needsALook(plan: RunPlan): RunPlan {
+  return { ...plan, kind: 'claim', claim: true, childTicket: true };
+}

@@ -39,7 +39,38 @@ export interface AttachmentRef {
   /** Masked file name, safe to show. */
   fileName: string;
   /** Why it is part of the request. */
-  reason: 'named_by_agent' | 'card_number_in_name';
+  reason: 'named_by_agent' | 'card_number_in_name' | 'card_in_file';
+  /** `card_in_file`: what the file shows, as references (page, last 4, brand, keyed fingerprint). */
+  cards?: FileCardRef[];
+}
+
+/** A card number read from a file (text layer or OCR). The API cannot redact part of a file: the whole file goes. */
+export interface FileCardRef {
+  page: number;
+  last4: string;
+  brand: string;
+  fingerprint: string;
+  /** 0–100; under the OCR threshold a lead takes a look, even in automatic mode. */
+  confidence: number;
+  lowConfidence: boolean;
+}
+
+/** A file that could not be read, with the reason: listed on the child ticket and the Slack card. */
+export interface NotScannedRef {
+  commentId: number;
+  attachmentId: number;
+  fileName: string;
+  reason: 'encrypted_pdf' | 'unsupported_type' | 'too_large' | 'too_many_pages' | 'ocr_timeout' | 'read_timeout' | 'download_failed' | 'unreadable';
+  /** Our own words (sizes, limits, types): never text from the file. */
+  detail: string;
+}
+
+/** What the ticket's files show: the files with cards, the files not read, and how many were read. */
+export interface FileScan {
+  attachments: AttachmentRef[];
+  notScanned: NotScannedRef[];
+  /** Attachment ids read, card or not: a join reads only files it has not read before. */
+  scannedIds: number[];
 }
 
 export interface Detection {
@@ -52,6 +83,8 @@ export interface Detection {
   /** What the agents' internal notes say about a merge (only notes by agents and admins count). */
   mergeInstruction?: MergeInstruction;
   ticketStatus: string;
+  /** Files that could not be read (set by the workflow from the file scan). */
+  notScanned?: NotScannedRef[];
 }
 
 /**
@@ -122,6 +155,10 @@ export interface RedactionStatus {
   mergeDecision?: { merge: boolean; by: string };
   /** Report-only steps (card updates, thread replies, reactions) that failed; the redaction went on. */
   reportFailures?: string[];
+  /** Files that could not be read, with the reason ("statement.pdf: encrypted PDF"). */
+  notScanned?: string[];
+  /** Automatic mode put the request to a lead: a file shows a card read with low OCR confidence. */
+  needsALook?: boolean;
 }
 
 export interface PlaceRef {

@@ -1,5 +1,5 @@
 // What a Zendesk trigger does with a webhook action: renders the JSON body template's placeholders (a small
-// Liquid subset: `{{path}}`, `| truncate: N`, `| size`; values JSON-escaped, as in a JSON webhook body), signs
+// Liquid subset: `{{path}}`, `| truncate: N`, `| size` (of a string or the comment's attachments); values JSON-escaped, as in a JSON webhook body), signs
 // it (timestamp + body, HMAC-SHA256) and POSTs it, retrying as the fact sheet (§6b) says Zendesk does:
 // timeouts and connection failures up to 5 times, 409 up to 3 times, 429/503 when Retry-After < 60 s.
 import { createHmac, randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import type { ZdComment, ZdTicket } from './types';
 export const COMMENT_TRIGGER_TEMPLATE =
   '{"ticket_id": "{{ticket.id}}", "comment_id": "{{ticket.latest_comment.id}}", "type": "comment_added", ' +
   '"comment_text": "{{ticket.latest_comment.value | truncate: 8000}}", "comment_chars": "{{ticket.latest_comment.value | size}}", ' +
-  '"subject": "{{ticket.title}}"}';
+  '"comment_attachments": "{{ticket.latest_comment.attachments | size}}", "subject": "{{ticket.title}}"}';
 
 /** Liquid's truncate: at most `n` characters including the "..." it appends. */
 function truncate(text: string, n: number): string {
@@ -17,7 +17,7 @@ function truncate(text: string, n: number): string {
   return chars.length <= n ? text : chars.slice(0, Math.max(0, n - 3)).join('') + '...';
 }
 
-function lookup(path: string, ticket: ZdTicket, comment: ZdComment): string {
+function lookup(path: string, ticket: ZdTicket, comment: ZdComment): string | readonly unknown[] {
   switch (path) {
     case 'ticket.id':
       return String(ticket.id);
@@ -27,6 +27,8 @@ function lookup(path: string, ticket: ZdTicket, comment: ZdComment): string {
       return String(comment.id);
     case 'ticket.latest_comment.value':
       return comment.plain_body;
+    case 'ticket.latest_comment.attachments':
+      return comment.attachments;
     default:
       throw new Error(`trigger emulator: unsupported placeholder ${path}`);
   }
@@ -34,9 +36,11 @@ function lookup(path: string, ticket: ZdTicket, comment: ZdComment): string {
 
 export function renderTriggerBody(template: string, ticket: ZdTicket, comment: ZdComment): string {
   return template.replace(/\{\{\s*([a-z_.]+)\s*(?:\|\s*(truncate|size)\s*(?::\s*(\d+))?\s*)?\}\}/g, (_m, path: string, filter?: string, arg?: string) => {
-    let v = lookup(path, ticket, comment);
+    const found = lookup(path, ticket, comment);
+    // Liquid's size counts an array's items and a string's characters.
+    if (filter === 'size') return String(typeof found === 'string' ? [...found].length : found.length);
+    let v = typeof found === 'string' ? found : found.map(String).join('');
     if (filter === 'truncate') v = truncate(v, Number(arg));
-    if (filter === 'size') v = String([...v].length);
     return JSON.stringify(v).slice(1, -1);
   });
 }

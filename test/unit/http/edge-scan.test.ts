@@ -1,5 +1,9 @@
 /** The edge scan's verdict on trigger bodies that carry the comment's text. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMENT_TRIGGER_TEMPLATE } from '../../../sandbox/zendesk/trigger';
 import { edgeVerdict } from '../../../service/edge-scan';
+import { DETECTION_WEBHOOK_BODY } from '../../../setup/zendesk';
 import { parseWebhookBody, toRedactionRequest, type TriggerBody } from '../../../service/webhook-schemas';
 import { maskCardNumbers } from '../../../security/mask';
 import { spaced, VISA } from '../../helpers/cards';
@@ -27,6 +31,21 @@ describe('edgeVerdict', () => {
     expect(edgeVerdict(body({}))).toBe('unscanned');
     expect(edgeVerdict(body({ comment_text: 'long story...', comment_chars: '9000' }))).toBe('unscanned');
     expect(edgeVerdict(body({ comment_text: 'no count' }))).toBe('unscanned');
+  });
+
+  it('unscanned when files are attached: only the worker reads what a file shows', () => {
+    const text = 'photo of my card attached';
+    expect(edgeVerdict(body({ comment_text: text, comment_chars: chars(text), comment_attachments: '1' }))).toBe('unscanned');
+    expect(edgeVerdict(body({ comment_text: text, comment_chars: chars(text), comment_attachments: '0' }))).toBe('clean');
+    expect(() => body({ comment_attachments: 'two' })).toThrow();
+  });
+
+  it('the setup command, the README and the emulator send the same detection body', () => {
+    const setupBody = JSON.stringify(DETECTION_WEBHOOK_BODY);
+    expect(JSON.parse(COMMENT_TRIGGER_TEMPLATE)).toEqual(DETECTION_WEBHOOK_BODY);
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const shown = /```json\n(\s*\{"ticket_id": "\{\{ticket\.id\}\}", "comment_id"[\s\S]*?)```/.exec(readme)?.[1];
+    expect(JSON.parse(shown ?? 'null')).toEqual(JSON.parse(setupBody));
   });
 
   it('agent requests are never decided here', () => {
