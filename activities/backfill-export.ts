@@ -34,9 +34,12 @@ export interface TicketEvent {
     body?: string | null;
     html_body?: string | null;
     plain_body?: string | null;
-    attachments?: { id: number; file_name?: string | null }[] | null;
+    attachments?: TicketEventAttachments;
   }[];
 }
+
+/** A comment event's files, as the Attachment object has them (content_url and size for --attachments). */
+export type TicketEventAttachments = { id: number; file_name?: string | null; content_url?: string | null; size?: number | null; deleted?: boolean | null }[] | null;
 
 export interface TicketEventsPage {
   ticket_events: TicketEvent[];

@@ -2,14 +2,15 @@
 // run's documentation. They return counts, ticket ids and cursors: never text. The per-ticket
 // requests are started by the workflow itself (workflows/backfill.ts).
 import type { WebClient } from '@slack/web-api';
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context, heartbeat, log } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { BackfillCursor, ReportFormat } from '../workflows/backfill-types';
 import { redactionWorkflowId } from '../workflows/ids';
-import { fetchTicketEvents, type ExportAuth } from './backfill-export';
+import { fetchTicketEvents, type ExportAuth, type TicketEventAttachments } from './backfill-export';
 import { slackCall, zendeskCall } from './failures';
-import { commentText, findingsIn } from './scan';
+import type { AttachmentScanner } from './attachment-scan';
+import { commentText, findingsIn, isLiveAttachment } from './scan';
 import type { ReportStore } from './report-store';
 import type { ZendeskApi } from './zendesk-api';
 
@@ -22,6 +23,8 @@ export interface BackfillDeps {
   exportAuth: ExportAuth;
   /** Shared by every worker: page files written by one are merged by another. */
   reportStore: ReportStore;
+  /** Reads what files show (--attachments). */
+  files?: AttachmentScanner;
 }
 
 export interface ScanPageInput {
@@ -30,6 +33,8 @@ export interface ScanPageInput {
   pageSize: number;
   /** Return the ids of tickets with findings (claim and auto modes need them). */
   wantTicketIds: boolean;
+  /** Read what the page's files show (--attachments). */
+  attachments?: boolean;
 }
 
 export interface ScanPageResult {
@@ -43,6 +48,8 @@ export interface ScanPageResult {
   endOfStream: boolean;
   /** The page's report file, when it had findings. */
   reportPage?: string;
+  /** --attachments: files read, not read, showing a card; and the bytes read (for the budget). */
+  files?: { scanned: number; skipped: number; found: number; bytes: number };
 }
 
 /** One report row: references only. `at` (offset, or minus the attachment id) keeps two cards in one comment apart when merging. */
@@ -52,6 +59,8 @@ interface ReportRow {
   last4: string;
   brand: string;
   at: number;
+  /** A card a file shows: its page (`at` is minus the attachment id). */
+  page?: number;
 }
 
 // ---------- compact ticket-id sets (sorted, delta-encoded base 36) ----------
@@ -101,6 +110,33 @@ async function store<T>(what: string, call: () => Promise<T>): Promise<T> {
 export function createBackfillActivities(deps: BackfillDeps) {
   const { zendesk, slack, zendeskUrl, slackChannelId, reportStore } = deps;
 
+  /** --attachments: the page's files, read with the worker's bounded reader; rows and counts, never text. */
+  async function readFiles(withFiles: { ticketId: number; comment: { id: number; attachments: NonNullable<TicketEventAttachments> } }[], rows: ReportRow[], withFindings: Set<number>) {
+    const counts = { scanned: 0, skipped: 0, found: 0, bytes: 0 };
+    if (withFiles.length === 0) return counts;
+    if (!deps.files) throw ApplicationFailure.create({ type: 'AttachmentsUnavailable', message: 'this worker cannot read attachments', nonRetryable: true });
+    const beat = setInterval(() => heartbeat(), 2_000);
+    try {
+      for (const { ticketId, comment } of withFiles) {
+        const scan = await deps.files.scanAttachments([{ id: comment.id, attachments: comment.attachments.map((a) => ({ id: a.id, file_name: a.file_name ?? '', content_url: a.content_url, size: a.size })) }]);
+        const unread = new Set(scan.notScanned.filter((n) => n.reason !== 'too_many_pages').map((n) => n.attachmentId));
+        for (const n of scan.notScanned) if (n.reason !== 'too_many_pages') log.info('backfill: file not scanned', { ticketId, commentId: comment.id, attachmentId: n.attachmentId, reason: n.reason });
+        counts.skipped += unread.size;
+        counts.scanned += comment.attachments.length - unread.size;
+        counts.bytes += comment.attachments.filter((a) => !unread.has(a.id)).reduce((sum, a) => sum + (a.size ?? 0), 0);
+        counts.found += new Set(scan.findings.map((f) => f.attachmentId)).size;
+        for (const f of scan.findings) {
+          rows.push({ ticket_id: ticketId, comment_id: comment.id, last4: f.last4, brand: f.brand, at: -f.attachmentId, page: f.page });
+          withFindings.add(ticketId);
+        }
+        heartbeat();
+      }
+    } finally {
+      clearInterval(beat);
+    }
+    return counts;
+  }
+
   return {
     /**
      * One page of `incremental/ticket_events` with comment bodies: scans every comment, writes the
@@ -124,6 +160,7 @@ export function createBackfillActivities(deps: BackfillDeps) {
       const tickets = new Set<number>();
       const withFindings = new Set<number>();
       const rows: ReportRow[] = [];
+      const withFiles: { ticketId: number; comment: { id: number; attachments: NonNullable<TicketEventAttachments> } }[] = [];
       let events = 0;
       let comments = 0;
       let firstEventId: number | undefined;
@@ -140,6 +177,10 @@ export function createBackfillActivities(deps: BackfillDeps) {
             found = { commentId: child.id, ...commentText({ id: child.id, public: true, body: child.body, html_body: child.html_body, plain_body: child.plain_body }) };
           } else if ((type === 'Create' || type === 'Change') && child.field_name === 'subject' && typeof child.value === 'string') {
             found = { commentId: null, text: child.value, html: false };
+          }
+          if (type === 'Comment' && input.attachments) {
+            const live = (child.attachments ?? []).filter((a) => a.content_url && isLiveAttachment({ id: a.id, file_name: a.file_name ?? '', deleted: a.deleted }));
+            if (live.length > 0) withFiles.push({ ticketId: ev.ticket_id, comment: { id: child.id, attachments: live } });
           }
           if (type === 'Comment') {
             // A card number in a file name (the per-ticket workflow redacts such files); keyed by attachment.
@@ -159,6 +200,7 @@ export function createBackfillActivities(deps: BackfillDeps) {
       }
       let newTickets = 0;
       for (const t of tickets) if (!previous.has(t)) newTickets++;
+      const files = input.attachments ? await readFiles(withFiles, rows, withFindings) : undefined;
 
       // Next cursor: events at exactly end_time come again in the next page; remember their ids.
       let nextStart = page.end_time;
@@ -181,6 +223,7 @@ export function createBackfillActivities(deps: BackfillDeps) {
         next: { startTime: nextStart, seenEventIds: nextStart === page.end_time ? nextSeen : [], previousTickets: encodeIds(tickets) },
         endOfStream: page.end_of_stream,
         ...(reportPage ? { reportPage } : {}),
+        ...(files ? { files } : {}),
       };
     },
 
@@ -204,13 +247,13 @@ export function createBackfillActivities(deps: BackfillDeps) {
         for (const line of (await store('read a report page', () => reportStore.get(file))).split('\n')) {
           if (!line) continue;
           const r = JSON.parse(line) as ReportRow;
-          const key = `${r.ticket_id}:${r.comment_id ?? 's'}:${r.at}`;
+          const key = `${r.ticket_id}:${r.comment_id ?? 's'}:${r.at}:${r.page ?? ''}:${r.page === undefined ? '' : r.last4}`;
           if (seen.has(key)) continue;
           seen.add(key);
           out.push(
             input.format === 'csv'
               ? `${r.ticket_id},${r.comment_id ?? ''},${r.last4},${r.brand}`
-              : JSON.stringify({ ticket_id: r.ticket_id, comment_id: r.comment_id, last4: r.last4, brand: r.brand }),
+              : JSON.stringify({ ticket_id: r.ticket_id, comment_id: r.comment_id, last4: r.last4, brand: r.brand, ...(r.page !== undefined ? { attachment_id: -r.at, page: r.page } : {}) }),
           );
         }
         heartbeat();

@@ -50,7 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMergeActivities({ zendesk }),
     ...createSlackActivities({ slack: deps.slack, zendesk, channelId: deps.slackChannelId, zendeskUrl: deps.zendeskUrl }),
     ...createSettingsActivities({ workflowSettings: deps.workflowSettings }),
-    ...createBackfillActivities({ zendesk, slack: deps.slack, zendeskUrl: deps.zendeskUrl, slackChannelId: deps.slackChannelId, exportAuth: deps.exportAuth, reportStore: deps.reportStore }),
+    ...createBackfillActivities({ zendesk, slack: deps.slack, zendeskUrl: deps.zendeskUrl, slackChannelId: deps.slackChannelId, exportAuth: deps.exportAuth, reportStore: deps.reportStore, files: deps.files }),
   };
 }
 

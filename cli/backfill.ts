@@ -16,8 +16,9 @@ import { BackfillStateKey } from '../workflows/search-attributes';
 const USAGE = `usage: redactor backfill <command> [options]
 
 commands:
-  start --since YYYY-MM-DD [--mode report|claim|auto] [--csv] [--id NAME] [--yes]
-        walk Zendesk's ticket events from --since, oldest first; report (default) changes nothing
+  start --since YYYY-MM-DD [--mode report|claim|auto] [--attachments] [--csv] [--id NAME] [--yes]
+        walk Zendesk's ticket events from --since, oldest first; report (default) changes nothing;
+        --attachments also reads what files show (PDF text, OCR), within BACKFILL_ATTACHMENT_MB_PER_MINUTE
   status [--id ID] [--watch] [--json]   progress; --watch draws a live bar with tickets/s and time left
   pause [--id ID]                        stop after the page in flight (state: paused)
   resume [--id ID]                       go on from the cursor
@@ -30,7 +31,7 @@ Without --id the most recent backfill is used.
 export const BACKFILL_CONFIG_KEYS = [
   'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'PAYLOAD_KEYS',
   'BACKFILL_REPORT_STORE', 'BACKFILL_S3_ENDPOINT', 'BACKFILL_S3_REGION', 'BACKFILL_S3_ACCESS_KEY_ID', 'BACKFILL_S3_SECRET_ACCESS_KEY', 'BACKFILL_S3_FORCE_PATH_STYLE', 'BACKFILL_REPORT_FORMAT', 'BACKFILL_PAGE_SIZE', 'BACKFILL_PAGES_PER_RUN', 'BACKFILL_INCREMENTAL_PER_MINUTE',
-  'BACKFILL_REQUESTS_PER_MINUTE', 'BACKFILL_CONCURRENCY', 'BACKFILL_CLAIM_MESSAGE_LIMIT', 'BACKFILL_SUMMARY_BATCH',
+  'BACKFILL_REQUESTS_PER_MINUTE', 'BACKFILL_CONCURRENCY', 'BACKFILL_CLAIM_MESSAGE_LIMIT', 'BACKFILL_SUMMARY_BATCH', 'BACKFILL_ATTACHMENT_MB_PER_MINUTE',
   ...REDACTION_SETTINGS_KEYS,
 ] as const satisfies readonly (keyof Config)[];
 export type BackfillConfig = Pick<Config, (typeof BACKFILL_CONFIG_KEYS)[number]> & RedactionSettingsConfig;
@@ -61,6 +62,7 @@ export function backfillOptions(config: BackfillConfig, run: { mode: BackfillMod
     concurrency: config.BACKFILL_CONCURRENCY,
     claimMessageLimit: config.BACKFILL_CLAIM_MESSAGE_LIMIT,
     summaryBatchSize: config.BACKFILL_SUMMARY_BATCH,
+    attachmentBytesPerMinute: Math.round(config.BACKFILL_ATTACHMENT_MB_PER_MINUTE * 1024 * 1024),
     // auto: redact and verify without a claim, documented on the run's one child ticket.
     redaction: mode === 'auto' ? { ...base, mode: 'auto', childTicketPerRequest: false } : { ...base, mode: 'claim' },
     ...rest,
@@ -111,6 +113,7 @@ export function describeProgress(p: BackfillProgress): string {
     `tickets scanned: ${p.ticketsScanned}   comments scanned: ${p.commentsScanned}   (${p.ticketsPerSecond} tickets/s)`,
     `tickets with findings: ${p.ticketsWithFindings}   card numbers: ${p.findings}`,
   ];
+  if (p.filesScanned !== undefined) lines.push(`files scanned: ${p.filesScanned}   not scanned: ${p.filesSkipped ?? 0}   showing a card: ${p.filesFound ?? 0}`);
   if (p.mode !== 'report') lines.push(`requested: ${p.requested}   joined: ${p.joined}   redacted: ${p.redacted}   denied: ${p.denied}   errors: ${p.errors}   in flight: ${p.inFlight ?? 0}`);
   if (p.childTicketId !== undefined) lines.push(`documented on child ticket #${p.childTicketId}`);
   if (p.reportPath) lines.push(`report: ${p.reportPath}`);
@@ -170,7 +173,7 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
         return 2;
       }
       const format: ReportFormat = flags.has('--csv') || flags.get('--format') === 'csv' ? 'csv' : config.BACKFILL_REPORT_FORMAT;
-      const options = backfillOptions(config, { mode, since, format });
+      const options = backfillOptions(config, { mode, since, format, ...(flags.has('--attachments') ? { attachments: true } : {}) });
       if (mode === 'claim') {
         io.stderr.write(
           `WARNING: claim mode posts one Slack "Take it" message per ticket with card numbers. ` +
@@ -191,7 +194,8 @@ export async function backfillMain(argv: string[], io: BackfillIo = { stdout: pr
         }
         throw err;
       }
-      io.stdout.write(`started ${handle.workflowId} (mode ${mode}, since ${new Date(since * 1000).toISOString()}); report to ${config.BACKFILL_REPORT_STORE}\n`);
+      const files = options.attachments ? `, reading files at up to ${config.BACKFILL_ATTACHMENT_MB_PER_MINUTE} MB a minute` : '';
+      io.stdout.write(`started ${handle.workflowId} (mode ${mode}, since ${new Date(since * 1000).toISOString()}${files}); report to ${config.BACKFILL_REPORT_STORE}\n`);
       return 0;
     }
 

@@ -101,6 +101,8 @@ export const configSchema = z.object({
   BACKFILL_CLAIM_MESSAGE_LIMIT: z.coerce.number().int().min(0).default(25),
   /** Auto mode: redacted tickets per Slack summary and per note on the run's child ticket. */
   BACKFILL_SUMMARY_BATCH: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** `backfill start --attachments`: megabytes of files read per minute across the run (0 = no limit). */
+  BACKFILL_ATTACHMENT_MB_PER_MINUTE: z.coerce.number().min(0).max(10_000).default(100),
 
   // Reading attachments (issue 13)
   /** Bytes per attachment read; larger files are listed as not scanned (too large). */

@@ -33,6 +33,10 @@ export interface BackfillCounters {
   /** Per-ticket workflows that ended without redacting (no card data any more, ticket gone). */
   denied: number;
   errors: number;
+  /** --attachments: files read, files not read (with a reason in the worker log), files showing a card. */
+  filesScanned?: number;
+  filesSkipped?: number;
+  filesFound?: number;
 }
 
 export interface BackfillOptions {
@@ -56,6 +60,10 @@ export interface BackfillOptions {
   summaryBatchSize: number;
   /** Settings for the per-ticket workflows the run starts. */
   redaction: RedactionSettings;
+  /** --attachments: read what files show (PDF text, OCR), within `attachmentBytesPerMinute`. */
+  attachments?: boolean;
+  /** Bytes of files read per minute across the run; pages wait (durably) when a page read more. */
+  attachmentBytesPerMinute?: number;
 }
 
 export interface BackfillCarry {
@@ -78,6 +86,8 @@ export interface BackfillCarry {
   queue?: number[];
   /** When the last per-ticket request was started (pacing). */
   lastRequestAt?: number;
+  /** --attachments: no page before this time (ms), so file reading stays within its bytes-per-minute budget. */
+  filesBudgetUntil?: number;
 }
 
 /** What a per-ticket workflow tells the run that started it. */

@@ -44,6 +44,12 @@ const pages = proxyActivities<BackfillActivities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 });
+/** --attachments pages read files (OCR): minutes, not seconds; heartbeats still catch a lost worker. */
+const filePages = proxyActivities<BackfillActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+});
 const checks = proxyActivities<BackfillActivities>({ ...zendeskCalls, startToCloseTimeout: '30 seconds' });
 const zendesk = proxyActivities<BackfillActivities>(zendeskCalls);
 const slack = proxyActivities<BackfillActivities>(slackCalls);
@@ -125,19 +131,21 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillRe
         carry: { ...carry, state: paused ? 'paused' : 'running', inFlight: [...inFlight], queue: [...queue] },
       });
     }
-    // The incremental endpoint's own limit (10 a minute): space the pages out, durably.
-    const wait = lastPageAt + minGapMs - Date.now();
+    // The incremental endpoint's own limit (10 a minute), and --attachments' bytes a minute: space the pages out, durably.
+    const wait = Math.max(lastPageAt + minGapMs, carry.filesBudgetUntil ?? 0) - Date.now();
     if (wait > 0) {
       await condition(() => paused || cancelled, wait);
       if (paused || cancelled) continue;
     }
     lastPageAt = Date.now();
     carry.lastPageAt = lastPageAt;
-    const page = await pages.backfillScanPage({
+    // Runs started before --attachments existed carry no such option: their commands are unchanged.
+    const page = await (options.attachments ? filePages : pages).backfillScanPage({
       backfillId,
       cursor: carry.cursor,
       pageSize: options.pageSize,
       wantTicketIds: options.mode !== 'report',
+      ...(options.attachments ? { attachments: true } : {}),
     });
     pagesThisRun++;
     c.pages++;
@@ -147,6 +155,13 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillRe
     c.findings += page.findings;
     c.ticketsWithFindings += page.ticketsWithFindings;
     if (page.reportPage) c.reportPages++;
+    if (page.files) {
+      c.filesScanned = (c.filesScanned ?? 0) + page.files.scanned;
+      c.filesSkipped = (c.filesSkipped ?? 0) + page.files.skipped;
+      c.filesFound = (c.filesFound ?? 0) + page.files.found;
+      const perMinute = options.attachmentBytesPerMinute ?? 0;
+      if (perMinute > 0 && page.files.bytes > 0) carry.filesBudgetUntil = Date.now() + (page.files.bytes / perMinute) * 60_000;
+    }
 
     if (options.mode !== 'report' && page.findingTicketIds.length > 0) {
       if (options.mode === 'claim' && !carry.confirmedClaims && c.requested + c.joined + page.findingTicketIds.length > options.claimMessageLimit) {

@@ -9,6 +9,7 @@ type Activities = Pick<
   RedactionActivities,
   | 'detectCardData'
   | 'detectPlaces'
+  | 'scanAttachmentContents'
   | 'redactPlaces'
   | 'verifyPlaces'
   | 'verifyRedaction'
@@ -74,6 +75,9 @@ export function mockActivities(overrides: Partial<Activities> = {}): MockActivit
     },
     async detectPlaces() {
       return { findings: [], residuals: [] };
+    },
+    async scanAttachmentContents() {
+      return { attachments: [], notScanned: [], scannedIds: [] };
     },
     async redactPlaces() {
       return { outcome: 'done', redacted: [], alreadyGone: [], waiting: [], residuals: [] };

@@ -14,6 +14,8 @@ import { backfillProgressQuery, cancelBackfillSignal, confirmClaimsSignal, pause
 import type { BackfillMode, BackfillOptions } from '../../workflows/backfill-types';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
+import { chatScreenshot, encryptedPdf } from '../corpus/attachments';
+import { MASTERCARD, spaced } from '../helpers/cards';
 import { collectPayloads } from '../helpers/history-json';
 import { CHANNEL, eventually, startHarness, workflowBundle, type Harness } from '../helpers/harness';
 import { startService } from './fixtures/http-helpers';
@@ -413,4 +415,42 @@ test('report mode also finds card numbers in subjects and attachment file names'
     ]),
   );
   expect(result.ticketsWithFindings).toBe(2);
+});
+
+test('--attachments: the walk reads what files show, within its budget, and counts files scanned, not scanned and showing a card', async () => {
+  const at = END - 86400_000;
+  const photo = (await chatScreenshot(['Card below', spaced(MASTERCARD)])).toString('base64');
+  const { ticket, comments } = await h.zendesk.control.seedTicket({
+    subject: 'Refund',
+    created_at: at,
+    comments: [
+      {
+        body: 'see the attached files',
+        attachments: [
+          { file_name: 'card.png', content_type: 'image/png', content_base64: photo },
+          { file_name: 'locked.pdf', content_type: 'application/pdf', content_base64: (await encryptedPdf()).toString('base64') },
+          { file_name: 'notes.txt', content_type: 'text/plain', content_base64: Buffer.from('Order 123-4567, nothing else').toString('base64') },
+        ],
+      },
+    ],
+  });
+  await h.zendesk.control.seedTicket({ subject: 'Hello', created_at: at, comments: [{ body: 'no files here' }] });
+  const since = new Date((SINCE - 86400) * 1000).toISOString().slice(0, 10);
+  const id = `files-${Date.now()}`;
+  const started = await cli(['start', '--since', since, '--attachments', '--id', id], { BACKFILL_ATTACHMENT_MB_PER_MINUTE: 50 });
+  expect(started.code).toBe(0);
+  expect(started.stdout).toContain('reading files at up to 50 MB a minute');
+  const result = await h.client.workflow.getHandle<typeof backfillWorkflow>(`backfill-${id}`).result();
+  expect(result).toMatchObject({ state: 'completed', filesScanned: 2, filesSkipped: 1, filesFound: 1, findings: 1, ticketsWithFindings: 1 });
+  const attachmentId = comments[0]!.attachments.find((a) => a.file_name === 'card.png')!.id;
+  expect(readReport(result.reportPath!)).toEqual([{ ticket_id: ticket.id, comment_id: comments[0]!.id, last4: '4444', brand: 'mastercard', attachment_id: attachmentId, page: 1 }]);
+  const status = await cli(['status', '--id', id]);
+  expect(status.stdout).toContain('files scanned: 2   not scanned: 1   showing a card: 1');
+
+  // Without --attachments the same walk downloads no file and finds nothing.
+  const downloads = h.zendesk.storage.requests.length;
+  const plain = await (await startBackfill(h.client, h.taskQueue, options('report'), `nofiles-${Date.now()}`)).result();
+  expect(plain.findings).toBe(0);
+  expect(plain.filesScanned).toBeUndefined();
+  expect(h.zendesk.storage.requests.length).toBe(downloads);
 });
