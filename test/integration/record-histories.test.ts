@@ -12,17 +12,20 @@ import type { BackfillMode, BackfillOptions } from '../../workflows/backfill-typ
 import { redactionWorkflowId } from '../../workflows/ids';
 import { claimUpdate, mergeDecisionUpdate, statusQuery } from '../../workflows/messages';
 import type { RedactionSettings } from '../../workflows/types';
-import { spaced, VISA, VISA_2 } from '../helpers/cards';
+import { chatScreenshot } from '../corpus/attachments';
+import { MASTERCARD, spaced, VISA, VISA_2 } from '../helpers/cards';
 import { historyToFixture } from '../helpers/history-json';
 import { eventually, LEAD, startHarness, type Harness } from '../helpers/harness';
 import { FIXTURE_FINGERPRINT_KEY, FIXTURE_KEYS, historyPath, HISTORY_DIR } from '../fixtures/histories/paths';
 
 jest.setTimeout(600_000);
+// `files` records only the file paths: the other histories stay as recorded before the file-contents patch.
+const RECORD_FILES = process.env.RECORD_HISTORIES === '1' || process.env.RECORD_HISTORIES === 'files';
 const RECORD = process.env.RECORD_HISTORIES === '1';
 
 let h: Harness;
 beforeAll(async () => {
-  if (!RECORD) return;
+  if (!RECORD_FILES) return;
   const store = mkdtempSync(join(tmpdir(), 'record-reports-'));
   h = await startHarness({ env: { PAYLOAD_KEYS: FIXTURE_KEYS, FINGERPRINT_KEY: FIXTURE_FINGERPRINT_KEY, BACKFILL_REPORT_STORE: `file:${store}`, MERGE_POLL_INTERVAL: '200ms' } });
 });
@@ -159,4 +162,21 @@ const options = (mode: BackfillMode, extra: Partial<BackfillOptions> = {}) =>
   for await (const wf of h.client.workflow.list({ query: `TaskQueue = '${h.taskQueue}' AND ExecutionStatus = 'Running'` })) {
     await h.client.workflow.getHandle(wf.workflowId, wf.runId).terminate('recording done').catch(() => undefined);
   }
+});
+
+(RECORD_FILES ? test : test.skip)('record a history for each file path (cards inside attachments)', async () => {
+  const photo = async (pan: string) => ({ file_name: 'receipt.png', content_type: 'image/png', content_base64: (await chatScreenshot(['Here is my card', spaced(pan)])).toString('base64') });
+  const withFile = async (pan: string) => (await h.zendesk.control.seedTicket({ subject: 'Replay fixture', comments: [{ body: 'photo attached', attachments: [await photo(pan)] }] })).ticket.id;
+  // Claim mode: the file is redacted whole after a lead's claim.
+  const claimed = await withFile(MASTERCARD);
+  const one = await h.request(claimed, { source: 'detection' });
+  await claim(claimed);
+  await one.result();
+  await save('redaction-file-in-attachment', one.workflowId, one.signaledRunId);
+  // Automatic mode, read with low OCR confidence: a lead is asked to look.
+  const unsure = await withFile(VISA);
+  const two = await h.request(unsure, { source: 'detection' }, { mode: 'auto' });
+  await claim(unsure);
+  await two.result();
+  await save('redaction-file-needs-a-look', two.workflowId, two.signaledRunId);
 });

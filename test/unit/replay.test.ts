@@ -9,7 +9,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { createDataConverter, FAILURE_CONVERTER_PATH, parsePayloadKeys } from '../../security/codec';
 import { historyFromFixture } from '../helpers/history-json';
 import { workflowBundle } from '../helpers/harness';
-import { FIXTURE_KEYS, HISTORY_DIR, REQUIRED_HISTORIES } from '../fixtures/histories/paths';
+import { FIXTURE_KEYS, HISTORY_DIR, PRE_PATCH_HISTORIES, REQUIRED_HISTORIES } from '../fixtures/histories/paths';
 
 jest.setTimeout(180_000);
 
@@ -33,4 +33,19 @@ test('a deliberately non-deterministic change fails the replay', async () => {
   });
   const file = 'redaction-happy-path.json';
   await expect(Worker.runReplayHistory({ workflowBundle: broken, dataConverter }, load(file), file)).rejects.toBeInstanceOf(DeterminismViolationError);
+});
+
+// The real patched() example (docs/versioning.md): reading file contents arrived while requests were running.
+// Histories from before it carry no marker and replay without the new activity; new ones carry the marker.
+const patchMarkers = (file: string): string[] =>
+  (load(file).events ?? []).flatMap((e) => (e.markerRecordedEventAttributes?.markerName === 'core_patch' ? [JSON.stringify(e.markerRecordedEventAttributes.details)] : []));
+test('histories recorded before the file-contents patch carry no patch marker and still replay (above)', () => {
+  for (const name of PRE_PATCH_HISTORIES) expect({ name, markers: patchMarkers(`${name}.json`) }).toEqual({ name, markers: [] });
+});
+test('histories recorded after it carry the patch marker and read files', () => {
+  for (const name of ['redaction-file-in-attachment', 'redaction-file-needs-a-look']) {
+    const events = load(`${name}.json`).events ?? [];
+    expect(patchMarkers(`${name}.json`).length).toBeGreaterThan(0);
+    expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'scanAttachmentContents')).toBe(true);
+  }
 });
