@@ -5,7 +5,11 @@
 // every request the Slack sandbox received and its state, every ticket/comment the Zendesk sandbox holds
 // (the parent's comments are redacted by then) and every request we sent it, the HTTP service's responses,
 // and /metrics when it exists. A second run adds Zendesk 500/503 answers whose bodies echo the card text
-// (error paths: retries, failure logs). A last test plants leaks and shows the same scanner catches them.
+// (error paths: retries, failure logs). Two more runs plant canaries in the other places of a ticket (issue
+// 14): a chat message, a chat file's name, a text custom field and a side-conversation message, once
+// claimed through Slack and once in automatic mode with a chat still active. Histories are scanned raw and
+// with every payload decrypted through the codec (an encrypted payload hides text from a raw scan). A
+// last test plants leaks and shows the same scanner catches them.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -23,6 +27,7 @@ import type { redactionWorkflow } from '../../workflows/redaction';
 import { spaced } from '../helpers/cards';
 import { CHANNEL, eventually, LEAD, startHarness, workflowBundle, type Harness } from '../helpers/harness';
 import { captureStream, describeFindings, flatten, LeakCollector, scanForLeaks, type LeakSource } from '../helpers/leak-scan';
+import { collectPayloads } from '../helpers/history-json';
 import { postZendeskWebhook } from './fixtures/http-helpers';
 
 jest.setTimeout(180_000);
@@ -35,7 +40,28 @@ const CANARIES = {
   subject: '371449635398431', // Amex, ticket subject, 4-6-5
   attachment: '6011000990139424', // Discover, attachment name, dotted
 } as const;
-const PANS = Object.values(CANARIES);
+// The other places (issue 14): a claimed run and an automatic run, each with its own numbers.
+const PLACE_CANARIES = {
+  chat: '5200828282828210', // Mastercard, chat message, spaced
+  chatFile: '3566002020360505', // JCB, chat file name, dashed
+  field: '4000002760003184', // Visa, text custom field, digits in a row
+  sideConversation: '5425233430109903', // Mastercard, side-conversation message, spaced
+  autoChat: '2223000048410010', // Mastercard, chat message in the automatic run (the chat is active at first)
+  autoChatFile: '6011981111111113', // Discover, chat file name in the automatic run
+  autoField: '4001919257537193', // Visa, textarea field in the automatic run
+  autoSideConversation: '4007702835532454', // Visa, side-conversation reply in the automatic run
+} as const;
+const PANS = [...Object.values(CANARIES), ...Object.values(PLACE_CANARIES)];
+const l4 = (pan: string): string => pan.slice(-4);
+
+const CHAT_MESSAGE = `my card is ${spaced(PLACE_CANARIES.chat)} exp 09/28`;
+const CHAT_FILE = `card ${spaced(PLACE_CANARIES.chatFile, '-')}.jpg`;
+const FIELD_VALUE = `paid with ${PLACE_CANARIES.field}`;
+const SIDE_MESSAGE = `Partner, please refund card ${spaced(PLACE_CANARIES.sideConversation)}.`;
+const AUTO_CHAT_MESSAGE = `it is ${spaced(PLACE_CANARIES.autoChat, '.')}`;
+const AUTO_CHAT_FILE = `${PLACE_CANARIES.autoChatFile}.png`;
+const AUTO_FIELD_VALUE = `Card on file:\n${spaced(PLACE_CANARIES.autoField)}`;
+const AUTO_SIDE_MESSAGE = `The customer's card: ${spaced(PLACE_CANARIES.autoSideConversation, '-')}`;
 
 const SUBJECT = `Refund to card 3714 496353 98431 please`;
 const TEXT_BODY = `Hi, my card is ${spaced(CANARIES.text)} exp 12/27, please update billing.`;
@@ -67,6 +93,8 @@ let ticketId: number;
 let workflowId: string;
 let slackTs: string;
 const preRunSources: LeakSource[] = [];
+/** Redaction workflows of this suite (their status query is scanned too). */
+const redactionRuns = new Set<string>();
 
 function record(what: string, res: { status: number; headers: unknown; body: string }): void {
   httpResponses.push({ what, status: res.status, headers: res.headers, body: res.body });
@@ -102,7 +130,22 @@ async function rawHistory(id: string): Promise<unknown[]> {
   return pages;
 }
 
+/**
+ * Every payload of a history (workflow input and result, activity inputs and results, signals, updates,
+ * failure details), decrypted with the codec as the Web UI's codec endpoint would: the raw scan sees only
+ * ciphertext there, so text carried in a payload would pass it unseen.
+ */
+async function decodedPayloads(id: string): Promise<unknown[]> {
+  const history = await h.client.workflow.getHandle(id).fetchHistory();
+  const payloads = collectPayloads(history);
+  return (await h.codec.decode(payloads)).map((p) => ({ metadata: p.metadata, data: p.data }));
+}
+
+const strip = (text: unknown): unknown => (typeof text === 'string' ? text.replace(/<redact>[\s\S]*?<\/redact>/g, '<redact>…</redact>') : text);
+
 function outsideRedactSpans(path: string, body: unknown): unknown {
+  // chat_redactions quotes the chat message with the number inside <redact> tags, as comment_redactions does.
+  if (/\/chat_redactions\/\d+(?:\.json)?$/.test(path)) return { ...(body as object), text: strip((body as { text?: unknown } | undefined)?.text) };
   if (/\/comment_redactions\/\d+(?:\.json)?$/.test(path)) {
     const html = (body as { html_body?: unknown } | undefined)?.html_body;
     return { ...(body as object), html_body: typeof html === 'string' ? html.replace(/<redact>[\s\S]*?<\/redact>/g, '<redact>…</redact>') : html };
@@ -117,7 +160,10 @@ async function gather(workflowIds: string[]): Promise<LeakCollector> {
   const c = new LeakCollector();
   for (const id of workflowIds) {
     c.add(`temporal history ${id} (raw, no codec)`, await rawHistory(id));
+    c.add(`temporal history ${id} (decoded payloads)`, await decodedPayloads(id));
     c.add(`temporal describe ${id} (raw)`, await h.connection.workflowService.describeWorkflowExecution({ namespace: h.config.TEMPORAL_NAMESPACE, execution: { workflowId: id } }));
+    // What `/redaction status` and the evidence report read; a closed run is replayed to answer.
+    if (redactionRuns.has(id)) c.add(`status query ${id}`, await h.client.workflow.getHandle(id).query(statusQuery));
   }
   c.add('service log', serviceLog.lines.join(''));
   c.add('worker log', workerLog.lines.join(''));
@@ -189,6 +235,16 @@ test('canaries are distinct, Luhn-valid test numbers the detector finds in their
   expect(found(HTML_BODY, true)).toEqual([CANARIES.html.slice(-4)]);
   expect(found(SUBJECT)).toEqual([CANARIES.subject.slice(-4)]);
   expect(found(ATTACHMENT_NAME)).toEqual([CANARIES.attachment.slice(-4)]);
+  expect(found(CHAT_MESSAGE)).toEqual([l4(PLACE_CANARIES.chat)]);
+  expect(found(CHAT_FILE)).toEqual([l4(PLACE_CANARIES.chatFile)]);
+  expect(found(FIELD_VALUE)).toEqual([l4(PLACE_CANARIES.field)]);
+  expect(found(SIDE_MESSAGE)).toEqual([l4(PLACE_CANARIES.sideConversation)]);
+  expect(found(AUTO_CHAT_MESSAGE)).toEqual([l4(PLACE_CANARIES.autoChat)]);
+  expect(found(AUTO_CHAT_FILE)).toEqual([l4(PLACE_CANARIES.autoChatFile)]);
+  expect(found(AUTO_FIELD_VALUE)).toEqual([l4(PLACE_CANARIES.autoField)]);
+  expect(found(AUTO_SIDE_MESSAGE)).toEqual([l4(PLACE_CANARIES.autoSideConversation)]);
+  // Last 4 digits tell the canaries apart in findings.
+  expect(new Set(PANS.map(l4)).size).toBe(PANS.length);
 });
 
 test('the scanner sees canaries however they are spelled', () => {
@@ -225,9 +281,10 @@ test('end to end through the HTTP service: webhook, Take it, done', async () => 
   });
   ticketId = ticket.id;
   workflowId = redactionWorkflowId(ticketId);
+  redactionRuns.add(workflowId);
   // The canaries really are in Zendesk, in a form the scanner sees.
   const seeded = scanForLeaks([{ name: 'seeded ticket', text: flatten(await h.zendesk.control.getTicket(ticketId)) }], PANS);
-  expect(new Set(seeded.map((f) => f.last4))).toEqual(new Set(PANS.map((p) => p.slice(-4))));
+  expect(new Set(seeded.map((f) => f.last4))).toEqual(new Set(Object.values(CANARIES).map(l4)));
   preRunSources.push({ name: 'seeded ticket', text: flatten(await h.zendesk.control.getTicket(ticketId)) });
 
   const hook = await postZendeskWebhook(
@@ -283,6 +340,7 @@ let faultWorkflowId: string;
 test('error paths: Zendesk failures that echo the card text are retried without carrying it anywhere', async () => {
   const { ticket } = await h.zendesk.control.seedTicket({ subject: SUBJECT, status: 'open', comments: [{ body: TEXT_BODY, public: true }] });
   faultWorkflowId = redactionWorkflowId(ticket.id);
+  redactionRuns.add(faultWorkflowId);
   // Error bodies that quote what we sent, as real APIs do: they reach our gateway, activity failures,
   // retries, history and logs unless something strips them.
   await h.zendesk.control.addFault({
@@ -312,13 +370,162 @@ test('error paths: Zendesk failures that echo the card text are retried without 
   expect(runtimeLog.lines.some((l) => l.includes('Zendesk answered 503 (Unavailable)'))).toBe(true);
 });
 
+// ---- the other places of a ticket (issue 14) ----
+
+interface PlacesSeed {
+  chatMessage: string;
+  chatFile: string;
+  fieldType: 'text' | 'textarea';
+  fieldValue: string;
+  sideMessage: string;
+  chatActive: boolean;
+}
+
+interface SeededPlaces {
+  ticketId: number;
+  fieldId: number;
+  chatId: string;
+  sideConversationId: string;
+}
+
+/** A ticket whose card numbers sit only in the other places: a chat (a message and a file), a text field, a side conversation. */
+async function seedPlaces(p: PlacesSeed): Promise<SeededPlaces> {
+  const field = await h.zendeskApi.createTicketField({ type: p.fieldType, title: `Canary note ${randomUUID().slice(0, 8)}` });
+  const { ticket } = await h.zendesk.control.seedTicket({
+    subject: 'Chat with the customer',
+    status: 'open',
+    custom_fields: [{ id: field.id, value: p.fieldValue }],
+    comments: [{ body: 'I typed my card into the chat', public: true }],
+  });
+  const chat = await h.zendesk.control.seedChat(ticket.id, {
+    active: p.chatActive,
+    messages: [{ message: 'hello' }, { message: p.chatMessage }, { file: { filename: p.chatFile, mime_type: 'image/jpeg', size: 52_000 } }, { message: 'thanks, one moment', actor_type: 'agent' }],
+  });
+  const side = await h.zendesk.control.seedSideConversation(ticket.id, { subject: 'Refund', messages: [{ body: 'Can you refund this order?' }, { body: p.sideMessage }] });
+  // The canaries really are in Zendesk, in a form the scanner sees (and the planted-leak test checks it again).
+  const seeded = { name: `seeded places of ticket #${ticket.id}`, text: flatten({ ticket: await h.zendesk.control.getTicket(ticket.id), side: await h.zendeskApi.listSideConversationEvents(ticket.id, side.side_conversation.id) }) };
+  preRunSources.push(seeded);
+  return { ticketId: ticket.id, fieldId: field.id, chatId: chat.chat_id, sideConversationId: side.side_conversation.id };
+}
+
+type PlaceCards = { chat: string; chatFile: string; field: string; sideConversation: string };
+
+/** The ending issue 14 asks for: chat and field redacted and verified; the side conversation (and the field's old value) residuals, named. */
+async function expectPlacesEnding(seed: SeededPlaces, result: Awaited<ReturnType<WorkflowHandle<typeof redactionWorkflow>['result']>>, cards: PlaceCards): Promise<string> {
+  expect(result.outcome).toBe('redacted_with_residuals');
+  expect(result.verification).toBe('residual');
+  const residuals = result.residuals ?? [];
+  // The side conversation: no API redacts it, so it is named with its manual step.
+  const side = residuals.filter((r) => r.place.startsWith('side_conversation'));
+  expect(side).toHaveLength(1);
+  expect(side[0]!.place).toContain(`side conversation ${seed.sideConversationId}`);
+  expect(side[0]!.place).toContain(`card ending ${l4(cards.sideConversation)}`);
+  expect(side[0]!.manualStep).toMatch(/redact this side-conversation message by hand/);
+  expect(side[0]!.manualStep).toMatch(/emails its participants already received/);
+  // The field's old value stays in the audit trail; the chat and the field themselves leave no residual.
+  expect(residuals.some((r) => r.place.startsWith('audit') && r.place.includes(`card ending ${l4(cards.field)}`))).toBe(true);
+  for (const redacted of [cards.chat, cards.chatFile]) expect(residuals.filter((r) => r.place.includes(`card ending ${l4(redacted)}`))).toEqual([]);
+  expect(result.last4).toEqual(expect.arrayContaining([cards.chat, cards.chatFile, cards.field, cards.sideConversation].map(l4)));
+
+  // Zendesk after the run: the chat message blocked out, the file replaced, the field blocked out.
+  const parent = await h.zendesk.control.getTicket(seed.ticketId);
+  const chat = parent.comments.find((c) => (c as { data?: { chat_id?: string } }).data?.chat_id === seed.chatId) as unknown as { data: { history: { type: string; message?: string; filename?: string }[] } };
+  expect(chat).toBeDefined();
+  const entries = chat.data.history;
+  expect(entries[1]!.message).toContain('▇');
+  expect(entries[1]!.message).toMatch(/^(my card is|it is) /);
+  expect(entries[2]!).toMatchObject({ type: 'ChatFileAttachment', filename: 'redacted.txt' });
+  expect(entries[0]!.message).toBe('hello');
+  const field = parent.custom_fields.find((f) => f.id === seed.fieldId)!.value as string;
+  expect(field).toContain('▇');
+  expect(describeFindings(scanForLeaks([{ name: 'parent ticket after the run', text: flatten(parent) }], PANS))).toBe('');
+
+  // Through the documented endpoints, then read again: verification comes after the last redaction.
+  const calls = await h.zendesk.control.calls();
+  const at = (re: RegExp, method = 'PUT') => calls.map((c, i) => (c.method === method && re.test(c.path) ? i : -1)).filter((i) => i >= 0);
+  const chatCalls = at(new RegExp(`/chat_redactions/${seed.ticketId}(\\.json)?$`));
+  const fileCalls = at(new RegExp(`/chat_file_redactions/${seed.ticketId}(\\.json)?$`));
+  expect(chatCalls.length).toBeGreaterThanOrEqual(1);
+  expect(fileCalls.length).toBe(1);
+  expect(calls[fileCalls[0]!]!.body).toEqual({ chat_id: seed.chatId, chat_indexes: [2] });
+  expect(calls[fileCalls[0]!]!.status).toBe(200);
+  expect(calls[chatCalls[chatCalls.length - 1]!]!.status).toBe(200);
+  // The field is overwritten through a ticket update that carries custom_fields (a later one is the parent's note).
+  const fieldUpdates = at(new RegExp(`/tickets/${seed.ticketId}(\\.json)?$`)).filter((i) => JSON.stringify(calls[i]!.body).includes('"custom_fields"'));
+  expect(fieldUpdates).toHaveLength(1);
+  const lastRedaction = Math.max(...chatCalls, ...fileCalls, ...fieldUpdates);
+  expect(at(new RegExp(`/tickets/${seed.ticketId}/comments(\\.json)?$`), 'GET').some((i) => i > lastRedaction)).toBe(true);
+  expect(at(new RegExp(`/tickets/${seed.ticketId}/side_conversations/${seed.sideConversationId}/events(\\.json)?$`), 'GET').some((i) => i > lastRedaction)).toBe(true);
+
+  // The child ticket names the residual with its manual step.
+  const child = await h.zendesk.control.getTicket(result.childTicketId!);
+  const notes = child.comments.map((c) => c.plain_body ?? c.body).join('\n');
+  const line = notes.split('\n').find((l) => l.includes(`side conversation ${seed.sideConversationId}`));
+  expect(line).toBeDefined();
+  expect(line).toContain(`card ending ${l4(cards.sideConversation)}`);
+  expect(line).toMatch(/by hand/);
+  return notes;
+}
+
+let placesWorkflowId: string;
+let autoWorkflowId: string;
+
+test('other places, claimed through Slack: the chat and the field redacted and verified, the side conversation a residual', async () => {
+  const seed = await seedPlaces({ chatMessage: CHAT_MESSAGE, chatFile: CHAT_FILE, fieldType: 'text', fieldValue: FIELD_VALUE, sideMessage: SIDE_MESSAGE, chatActive: false });
+  placesWorkflowId = redactionWorkflowId(seed.ticketId);
+  redactionRuns.add(placesWorkflowId);
+  const hook = await postZendeskWebhook(url, { ticket_id: String(seed.ticketId), type: 'redaction_request', requested_by: '9001' }, { secret: h.config.ZENDESK_WEBHOOK_SECRET, invocationId: `canary-places-${randomUUID()}` });
+  record('POST /webhooks/zendesk (places run)', { status: hook.status, headers: Object.fromEntries(hook.headers), body: JSON.stringify(hook.json) });
+  expect(hook.status).toBe(202);
+  const ts = await eventually(async () => (await h.slack.control.messages(CHANNEL)).find((m) => m.text?.includes(`#${seed.ticketId}`))?.ts, 30_000, 'Slack card');
+  const handle = h.client.workflow.getHandle<typeof redactionWorkflow>(placesWorkflowId);
+  await eventually(async () => (await handle.query(statusQuery)).stage === 'awaiting_claim', 30_000, 'awaiting_claim');
+  record('POST /slack/interactions (places run)', await h.slack.control.click({ channel: CHANNEL, ts, actionId: 'claim_redaction', userId: LEAD, url: `${url}/slack/interactions` }));
+  await app.pendingWork();
+  const result = await handle.result();
+  await expectPlacesEnding(seed, result, { chat: PLACE_CANARIES.chat, chatFile: PLACE_CANARIES.chatFile, field: PLACE_CANARIES.field, sideConversation: PLACE_CANARIES.sideConversation });
+  expect(result.claimedBy).toBe(LEAD);
+  // The Slack thread names the residual too (last 4 only: the scan below checks the rest).
+  const card = (await h.slack.control.messages(CHANNEL)).find((m) => m.ts === ts)!;
+  expect(card.replies.some((r) => r.text.includes(`side conversation ${seed.sideConversationId}`) && r.text.includes(`card ending ${l4(PLACE_CANARIES.sideConversation)}`))).toBe(true);
+  await eventually(async () => (await h.slack.control.reactions(CHANNEL, ts)).some((r) => r.name === 'white_check_mark'), 30_000, 'done reaction');
+});
+
+test('other places in automatic mode, the chat still active: it waits on a timer, then the same ending', async () => {
+  const seed = await seedPlaces({ chatMessage: AUTO_CHAT_MESSAGE, chatFile: AUTO_CHAT_FILE, fieldType: 'textarea', fieldValue: AUTO_FIELD_VALUE, sideMessage: AUTO_SIDE_MESSAGE, chatActive: true });
+  autoWorkflowId = redactionWorkflowId(seed.ticketId);
+  redactionRuns.add(autoWorkflowId);
+  // Started as the webhook handler starts an automatic request (signal-with-start, source detection).
+  const handle = await h.request(seed.ticketId, { source: 'detection' }, { mode: 'auto', chatWaitInterval: '1s' });
+  await eventually(async () => (await handle.query(statusQuery)).detail === 'waiting for the chat to end', 30_000, 'the chat wait');
+  await h.zendesk.control.endChat(seed.ticketId, seed.chatId);
+  const result = await handle.result();
+  await expectPlacesEnding(seed, result, { chat: PLACE_CANARIES.autoChat, chatFile: PLACE_CANARIES.autoChatFile, field: PLACE_CANARIES.autoField, sideConversation: PLACE_CANARIES.autoSideConversation });
+  expect(result.claimedBy).toBe('automatic');
+  const history = await handle.fetchHistory();
+  expect(history.events!.some((e) => e.timerStartedEventAttributes)).toBe(true);
+});
+
 test('no canary appears anywhere we write: history, logs, Slack, Zendesk, HTTP responses, metrics', async () => {
   expect(workflowId).toBeDefined();
-  const collected = await gather([workflowId, faultWorkflowId].filter(Boolean));
+  expect(placesWorkflowId).toBeDefined();
+  expect(autoWorkflowId).toBeDefined();
+  // /metrics after every run: residuals are counted by place, with no card data in the labels.
+  const metrics = await httpGet('/metrics');
+  expect(metrics.status).toBe(200);
+  expect(metrics.body).toMatch(/pan_residuals_total\{place="side_conversation"\} [1-9]/);
+  const collected = await gather([workflowId, faultWorkflowId, placesWorkflowId, autoWorkflowId].filter(Boolean));
   // The scan is not vacuous: each place really holds data.
   const names = collected.sources.map((s) => s.name);
   expect(names.some((n) => n.startsWith('slack request'))).toBe(true);
   expect(collected.sources.find((s) => s.name.startsWith('temporal history'))!.text.length).toBeGreaterThan(1000);
+  // Decoded payloads are plaintext: the place references are visible there (and only there; raw is ciphertext).
+  const source = (name: string) => collected.sources.find((s) => s.name === name)!.text;
+  expect(source(`temporal history ${placesWorkflowId} (decoded payloads)`)).toContain('"place":"side_conversation"');
+  expect(source(`temporal history ${placesWorkflowId} (decoded payloads)`)).toContain('"kind":"file"');
+  expect(source(`temporal history ${autoWorkflowId} (decoded payloads)`)).toContain('"outcome":"chat_active"');
+  expect(source(`temporal history ${placesWorkflowId} (raw, no codec)`)).not.toContain('"place":"side_conversation"');
+  expect(source(`status query ${placesWorkflowId}`)).toContain('side_conversation');
   expect(serviceLog.lines.length).toBeGreaterThan(3);
   expect(workerLog.lines.length + runtimeLog.lines.length).toBeGreaterThan(0);
   // Workflow code logs through the SDK runtime logger; it reached our destination masked.
@@ -369,14 +576,23 @@ test('the suite can fail: planted leaks are caught by the same scanner', async (
   await planted.terminate('canary leak test');
   // 4. A Zendesk note written with the raw number in HTML.
   await h.zendesk.control.addComment(ticketId, { html_body: `<p>${CANARIES.attachment.slice(0, 8)}<br>${CANARIES.attachment.slice(8)}</p>`, public: false });
+  // 5. Chat text carried in a workflow payload by a client WITH the codec, as a leaky activity would:
+  // encrypted at rest, so only the decoded scan can see it.
+  const encryptedId = `canary-planted-encrypted-${randomUUID()}`;
+  const encrypted = await h.client.workflow.start('noSuchWorkflow', { workflowId: encryptedId, taskQueue: `canary-nobody-${randomUUID()}`, args: [{ place: 'chat', text: CHAT_MESSAGE }] });
+  await encrypted.terminate('canary leak test');
 
-  const findings = (await gather([workflowId, plantedId])).scan(PANS);
+  const findings = (await gather([workflowId, plantedId, encryptedId])).scan(PANS);
   const where = (last4: string) => new Set(findings.filter((f) => f.last4 === last4).map((f) => f.source.replace(/ #\d+ /, ' ')));
   expect(where(CANARIES.text.slice(-4))).toEqual(new Set(['service log']));
   expect(where(CANARIES.html.slice(-4))).toEqual(
     new Set(['slack request chat.postMessage (raw body)', 'slack request chat.postMessage (decoded body)', 'slack request chat.postMessage (parsed)', 'slack sandbox state']),
   );
-  expect(where(CANARIES.subject.slice(-4))).toEqual(new Set([`temporal history ${plantedId} (raw, no codec)`]));
+  // Unencrypted, the planted input is seen raw and decoded (the codec passes such payloads through).
+  expect(where(CANARIES.subject.slice(-4))).toEqual(new Set([`temporal history ${plantedId} (raw, no codec)`, `temporal history ${plantedId} (decoded payloads)`]));
+  // Encrypted, only the decoded scan sees it: the raw history holds ciphertext.
+  expect(where(l4(PLACE_CANARIES.chat))).toEqual(new Set([`temporal history ${encryptedId} (decoded payloads)`]));
+  for (const pan of Object.values(PLACE_CANARIES).filter((p) => p !== PLACE_CANARIES.chat)) expect(where(l4(pan))).toEqual(new Set());
   const attachmentPlaces = [...where(CANARIES.attachment.slice(-4))];
   expect(attachmentPlaces).toContain(`zendesk ticket #${ticketId}`);
   expect(attachmentPlaces.every((s) => s.startsWith('zendesk '))).toBe(true);
@@ -385,5 +601,6 @@ test('the suite can fail: planted leaks are caught by the same scanner', async (
   const report = describeFindings(findings);
   for (const pan of PANS) expect(report).not.toContain(pan);
   // And the scanner sees the seeded ticket text it was built for.
-  expect(scanForLeaks(preRunSources, PANS).length).toBeGreaterThanOrEqual(PANS.length);
+  const seen = new Set(scanForLeaks(preRunSources, PANS).map((f) => f.last4));
+  expect(seen).toEqual(new Set(PANS.map(l4)));
 });
