@@ -567,6 +567,10 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     for (const f of report.redacted) lines.push(`- Redacted ${describeFinding(f)}.`);
     for (const f of report.alreadyGone) lines.push(`- Already gone before redaction: ${describeFinding(f)}.`);
     for (const a of report.attachmentsRedacted) lines.push(`- Redacted ${describeFile(a)} in comment ${a.commentId} (the whole file: Zendesk cannot redact part of one).`);
+    for (const f of places?.findings ?? []) {
+      if (f.place === 'chat') lines.push(`- Redacted card ending ${f.last4} (${f.brand}) in chat ${f.chatId} (${f.kind === 'file' ? 'a file' : 'a message'}).`);
+      if (f.place === 'field') lines.push(`- Redacted card ending ${f.last4} (${f.brand}) in ticket field ${f.fieldId}.`);
+    }
     for (const n of status.notScanned ?? []) lines.push(`- Not scanned: ${n}. Check it by hand.`);
     lines.push(`Merge: ${mergeNote}`);
     lines.push(`Requested ${status.requestedAt}; claimed ${status.claimedAt} by ${claimedByLabel()}; redacted and verified ${status.redactedAt}.`);

@@ -34,6 +34,7 @@ test('a card in a chat message is redacted through chat_redactions and verified'
   const handle = await h.request(t.ticket.id, { source: 'detection' }, auto);
   const result = await handle.result();
   expect(result.outcome).toBe('redacted');
+  expect(await childNotes(t.ticket.id)).toMatch(/- Redacted card ending 1111 \(visa\) in chat \S+ \(a message\)\./);
   const chat = (await h.zendeskApi.listComments(t.ticket.id)).find((c) => c.data)!;
   assertNoLeak(JSON.stringify(chat), [VISA], 'chat transcript');
   await noCardInHistory(handle.workflowId);
@@ -61,6 +62,7 @@ test('a card in a text custom field is overwritten and verified; its old value i
   assertNoLeak(value, [VISA], 'custom field');
   expect(result.residuals!.some((r) => r.place.startsWith('audit'))).toBe(true);
   const notes = await childNotes(ticket.id);
+  expect(notes).toContain(`- Redacted card ending 1111 (visa) in ticket field ${field.id}.`);
   expect(notes).toContain('Residuals');
   expect(notes).toMatch(/purge/i);
 });
