@@ -15,6 +15,9 @@ export interface OcrText {
   words: WordSpan[];
 }
 
+/** An OCR worker idle this long is stopped; the next image starts one again (about a second). */
+const IDLE_MS = 60_000;
+
 export class OcrTimeout extends Error {
   constructor() {
     super('OCR timed out');
@@ -31,6 +34,7 @@ interface Job {
 
 export class OcrPool {
   private readonly idle: TesseractWorker[] = [];
+  private readonly lastUsed = new WeakMap<TesseractWorker, number>();
   private readonly queue: Job[] = [];
   private live = 0;
   private closed = false;
@@ -104,7 +108,18 @@ export class OcrPool {
     if (this.closed) {
       this.live--;
       void worker.terminate().catch(() => undefined);
-    } else this.idle.push(worker);
+      return;
+    }
+    this.idle.push(worker);
+    // An idle OCR worker holds ~150 MB: a worker that reads files now and then gives it back.
+    setTimeout(() => {
+      const at = this.idle.indexOf(worker);
+      if (at < 0 || this.lastUsed.get(worker)! > Date.now() - IDLE_MS + 50) return;
+      this.idle.splice(at, 1);
+      this.live--;
+      void worker.terminate().catch(() => undefined);
+    }, IDLE_MS).unref();
+    this.lastUsed.set(worker, Date.now());
   }
 }
 
