@@ -178,6 +178,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   let post: SlackPost | undefined;
   /** Attachment ids already read (card or not): a join reads only new files. */
   let filesRead: number[] = [];
+  /** Where the place scan found cards (chats, fields…), kept apart so a new detection does not drop them. */
+  let otherPlaces: PlaceRef[] = [];
   let result: RedactionStatus;
   try {
     result = await handleRequest();
@@ -531,7 +533,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   }
 
   function record(d: Detection): void {
-    const placeFound = (status.places ?? []).filter((p) => p.kind !== 'comment' && p.kind !== 'subject' && p.kind !== 'file');
+    const placeFound = otherPlaces;
     status.last4 = unique([...d.findings.map((f) => f.last4), ...d.attachments.flatMap((a) => (a.cards ?? []).map((c) => c.last4)), ...placeFound.map((p) => p.last4)]);
     status.attachments = unique(d.attachments.map((a) => a.fileName));
     status.places = [
@@ -554,7 +556,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
 
   function recordPlaces(findings: PlaceFinding[], residuals: PlaceResidual[]): void {
     const kind = (p: PlaceFinding['place']): PlaceRef['kind'] => (p === 'email' ? 'comment' : p);
-    status.places = [...(status.places ?? []), ...findings.map((f): PlaceRef => ({ kind: kind(f.place), ref: f.place, last4: f.last4, brand: f.brand }))];
+    otherPlaces = findings.map((f): PlaceRef => ({ kind: kind(f.place), ref: f.place, last4: f.last4, brand: f.brand }));
+    status.places = [...(status.places ?? []), ...otherPlaces];
     status.last4 = unique([...status.last4, ...findings.map((f) => f.last4), ...residuals.map((r) => r.last4)]);
   }
 
