@@ -104,7 +104,7 @@ describe('custom fields', () => {
     noText(found);
     const fields = found.findings.filter((f) => f.place === 'field');
     // Only text/textarea fields are read; the regexp field's value is not.
-    expect(fields).toEqual([{ place: 'field', fieldId: text.id, last4: '1111', brand: 'visa', fingerprint: expect.any(String) }]);
+    expect(fields).toEqual([{ place: 'field', fieldId: text.id, fieldTitle: 'Order note', last4: '1111', brand: 'visa', fingerprint: expect.any(String) }]);
     // The ticket's creation audit already holds the values it was created with; audits are
     // scanned whatever the field type.
     expect(found.residuals.map((r) => [r.place, r.last4])).toEqual([
