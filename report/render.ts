@@ -2,7 +2,7 @@
 // Only references reach it (ids, last 4, brand, lead ids, times); every cell is masked once more anyway.
 import { maskCardNumbers } from '../security/mask';
 import type { ReportPeriod, ReportRow } from './collect';
-import { whereFound } from './where-found';
+import { fieldTitles, whereFound } from './where-found';
 
 const NONE = '—';
 const cell = (v: unknown): string => (v === undefined || v === null || v === '' ? NONE : maskCardNumbers(String(v)));
@@ -44,7 +44,7 @@ export function columns(row: ReportRow): ReportColumns {
   const outcome = s?.outcome ?? row.outcome ?? (row.execution === 'RUNNING' ? `open: ${s?.stage ?? row.stage ?? '?'}` : row.execution.toLowerCase());
   return {
     ticket: cell(row.ticketId !== undefined ? `#${row.ticketId}` : row.workflowId),
-    places: cell(places.map(whereFound).join('; ')),
+    places: cell(places.map((p) => whereFound(p, fieldTitles(places))).join('; ')),
     cards: cell(places.length ? places.map((p) => (p.last4 ? `${p.last4} ${p.brand}`.trim() : NONE)).join('; ') : s?.last4.map((l) => `${l}`).join('; ')),
     requested: cell(s?.requestedAt ?? row.startedAt),
     claimedBy: cell(s?.claimedBy),

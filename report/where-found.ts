@@ -58,7 +58,14 @@ const extra = (p: ReportPlace): string | undefined => {
   return ref && ref !== p.kind && ref.replace(/_/g, ' ') !== p.kind.replace(/_/g, ' ') && ref !== 'email' ? ref : undefined;
 };
 
-export function whereFound(p: ReportPlace): string {
+/** Field titles by field id, from a request's field places: an audit event names a custom field by its id. */
+export function fieldTitles(places: ReportPlace[]): ReadonlyMap<string, string> {
+  return new Map(places.flatMap((p) => (p.kind === 'field' && p.fieldId !== undefined && p.fieldTitle !== undefined ? [[String(p.fieldId), p.fieldTitle] as const] : [])));
+}
+
+// Zendesk ids of 12 or more digits come out of the report's last masking pass as `[card ••••NNNN]`; a title,
+// where there is one, is what an auditor reads.
+export function whereFound(p: ReportPlace, titles: ReadonlyMap<string, string> = new Map()): string {
   const parsed = fromRef(p.ref);
   const commentId = p.commentId ?? parsed.commentId;
   switch (p.kind) {
@@ -82,7 +89,7 @@ export function whereFound(p: ReportPlace): string {
       return join(`chat ${p.chatId}`, entry && `${p.chatEntry === 'file' ? 'file name of message' : 'message'} ${entry}`);
     }
     case 'field': {
-      if (p.fieldTitle !== undefined) return `field "${p.fieldTitle}"${p.fieldId !== undefined ? ` (id ${p.fieldId})` : ''}`;
+      if (p.fieldTitle !== undefined) return `field "${p.fieldTitle}"`;
       if (p.fieldId !== undefined) return `field ${p.fieldId}`;
       return join('ticket field', extra(p));
     }
@@ -93,7 +100,8 @@ export function whereFound(p: ReportPlace): string {
     }
     case 'audit':
       if (p.auditId === undefined) return join('audit trail', extra(p));
-      return join(`audit trail, event ${p.auditId}`, p.auditField !== undefined && `field ${p.auditField}`);
+      if (p.auditField === undefined) return `audit trail, event ${p.auditId}`;
+      return `audit trail, event ${p.auditId}, field ${titles.has(p.auditField) ? `"${titles.get(p.auditField)}"` : p.auditField}`;
     default:
       return join(p.kind.replace(/_/g, ' '), extra(p));
   }

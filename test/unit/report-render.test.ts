@@ -84,13 +84,18 @@ describe('where found', () => {
     [{ kind: 'file', ref: 'file receipt.pdf in comment 77', fileName: 'receipt.pdf', page: 2, commentId: 77 }, 'file receipt.pdf (page 2) in comment 77'],
     [{ kind: 'chat', ref: 'chat', chatId: 'c-9', chatEntry: 'message', chatIndex: 3 }, 'chat c-9, message #3'],
     [{ kind: 'chat', ref: 'chat', chatId: 'c-9', chatEntry: 'file', messageId: 'm-1' }, 'chat c-9, file name of message id m-1'],
-    [{ kind: 'field', ref: 'field', fieldId: 360001, fieldTitle: 'Card on file' }, 'field "Card on file" (id 360001)'],
+    [{ kind: 'field', ref: 'field', fieldId: 360001, fieldTitle: 'Card on file' }, 'field "Card on file"'],
     [{ kind: 'field', ref: 'field', fieldId: 360001 }, 'field 360001'],
     [{ kind: 'side_conversation', ref: 'side_conversation', sideConversationId: 'sc-1', eventId: 'ev-2', channel: 'slack' }, 'side conversation sc-1, message ev-2, posted to Slack'],
     [{ kind: 'audit', ref: 'audit', auditId: 555, auditField: 'subject' }, 'audit trail, event 555, field subject'],
   ])('%j reads "%s"', (place, label) => {
     const [parsed] = readPlaces([{ ...card, ...place }]);
     expect(whereFound(parsed!)).toBe(label);
+  });
+
+  it('names the custom field an audit event changed by the title its field place gave', () => {
+    const row: ReportRow = { ...full, status: { ...full.status!, places: readPlaces([{ kind: 'field', ref: 'field', fieldId: 360001, fieldTitle: 'Order note', ...card }, { kind: 'audit', ref: 'audit', auditId: 9, auditField: '360001', ...card }, { kind: 'audit', ref: 'audit', auditId: 9, auditField: 'subject', ...card }]) } };
+    expect(columns(row).places).toBe('field "Order note"; audit trail, event 9, field "Order note"; audit trail, event 9, field subject');
   });
 
   it('drops an entry of another shape instead of failing the report', () => {
