@@ -44,10 +44,10 @@ export function readPlaces(value: unknown): ReportPlace[] {
 const CHANNELS: Record<string, string> = { email: 'emailed', slack: 'posted to Slack', msteams: 'posted to Microsoft Teams', child_ticket: 'on a child ticket' };
 const join = (...parts: (string | undefined | false)[]): string => parts.filter(Boolean).join(', ');
 
-/** What `ref` says today, for workflows that give no structured ids: `comment 123`, `file x in comment 123`. */
-function fromRef(ref: string): { commentId?: string; fileName?: string } {
-  const file = /^file (.+) in comment (\d+)$/.exec(ref);
-  if (file) return { fileName: file[1], commentId: file[2] };
+/** What `ref` says, for workflows that give no structured ids: `comment 123`, `file x.pdf (page 2) in comment 123`. */
+function fromRef(ref: string): { commentId?: string; fileName?: string; page?: number } {
+  const file = /^file (.+?)(?: \(page (\d+)\))? in comment (\d+)$/.exec(ref);
+  if (file) return { fileName: file[1], commentId: file[3], ...(file[2] ? { page: Number(file[2]) } : {}) };
   const comment = /^comment (\d+)$/.exec(ref);
   return comment ? { commentId: comment[1] } : {};
 }
@@ -81,7 +81,8 @@ export function whereFound(p: ReportPlace, titles: ReadonlyMap<string, string> =
     case 'file': {
       const name = p.fileName ?? parsed.fileName;
       if (name === undefined) return join('file', extra(p));
-      return `file ${name}${p.page !== undefined ? ` (page ${p.page})` : ''}${commentId !== undefined ? ` in comment ${commentId}` : ''}`;
+      const page = p.page ?? parsed.page;
+      return `file ${name}${page !== undefined ? ` (page ${page})` : ''}${commentId !== undefined ? ` in comment ${commentId}` : ''}`;
     }
     case 'chat': {
       if (p.chatId === undefined) return join('chat transcript', extra(p));

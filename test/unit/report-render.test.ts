@@ -75,6 +75,10 @@ describe('where found', () => {
     [{ kind: 'comment', ref: 'comment 77' }, 'comment 77'],
     [{ kind: 'comment', ref: 'email' }, 'comment (emailed copy)'],
     [{ kind: 'file', ref: 'file receipt.png in comment 77' }, 'file receipt.png in comment 77'],
+    [{ kind: 'file', ref: 'file statement.pdf (page 2) in comment 77' }, 'file statement.pdf (page 2) in comment 77'],
+    [{ kind: 'file', ref: 'file a (page 1) b.pdf in comment 77' }, 'file a (page 1) b.pdf in comment 77'],
+    // The page read from the ref, the name from its own field.
+    [{ kind: 'file', ref: 'file statement.pdf (page 2) in comment 77', fileName: 'statement.pdf' }, 'file statement.pdf (page 2) in comment 77'],
     [{ kind: 'chat', ref: 'chat' }, 'chat transcript'],
     [{ kind: 'field', ref: 'field' }, 'ticket field'],
     [{ kind: 'side_conversation', ref: 'side_conversation' }, 'side conversation'],
