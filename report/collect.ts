@@ -6,18 +6,11 @@ import { REDACTION_WORKFLOW_PREFIX } from '../workflows/ids';
 import { statusQuery } from '../workflows/messages';
 import { OutcomeKey, StageKey, TicketIdKey } from '../workflows/search-attributes';
 import type { RedactionStatus } from '../workflows/types';
-
-export type PlaceKind = 'comment' | 'subject' | 'file' | 'chat' | 'field' | 'side_conversation' | 'audit';
-export interface Place {
-  kind: PlaceKind;
-  ref: string;
-  last4: string;
-  brand: string;
-}
+import { readPlaces, type ReportPlace } from './where-found';
 
 /** The status with the evidence fields the workflow may carry (each optional: "—" when absent). */
-export type EvidenceStatus = RedactionStatus & {
-  places?: Place[];
+export type EvidenceStatus = Omit<RedactionStatus, 'places'> & {
+  places?: ReportPlace[];
   requestedAt?: string;
   claimedAt?: string;
   redactedAt?: string;
@@ -55,8 +48,10 @@ export function visibilityQuery(period: ReportPeriod): string {
 
 async function statusOf(client: Client, wf: WorkflowExecutionInfo, timeoutMs: number): Promise<Pick<ReportRow, 'status' | 'statusError'>> {
   try {
-    const status = (await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(wf.workflowId, wf.runId).query(statusQuery))) as EvidenceStatus;
-    return { status };
+    const answer = await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(wf.workflowId, wf.runId).query(statusQuery));
+    // Places are read through their schema: older workflows give fewer ids, newer ones may give more.
+    const places = (answer as { places?: unknown }).places;
+    return { status: { ...answer, places: places === undefined ? undefined : readPlaces(places) } };
   } catch (err) {
     const name = err instanceof Error ? err.name : 'Error';
     return { statusError: name === 'ServiceError' || /deadline/i.test(String(err)) ? 'status query not answered (is a worker running?)' : `status query failed (${name})` };

@@ -2,6 +2,7 @@
 // Only references reach it (ids, last 4, brand, lead ids, times); every cell is masked once more anyway.
 import { maskCardNumbers } from '../security/mask';
 import type { ReportPeriod, ReportRow } from './collect';
+import { fieldTitles, whereFound } from './where-found';
 
 const NONE = '—';
 const cell = (v: unknown): string => (v === undefined || v === null || v === '' ? NONE : maskCardNumbers(String(v)));
@@ -43,8 +44,8 @@ export function columns(row: ReportRow): ReportColumns {
   const outcome = s?.outcome ?? row.outcome ?? (row.execution === 'RUNNING' ? `open: ${s?.stage ?? row.stage ?? '?'}` : row.execution.toLowerCase());
   return {
     ticket: cell(row.ticketId !== undefined ? `#${row.ticketId}` : row.workflowId),
-    places: cell(places.map((p) => `${p.kind} ${p.ref}`).join('; ')),
-    cards: cell(places.length ? places.map((p) => `${p.last4} ${p.brand}`).join('; ') : s?.last4.map((l) => `${l}`).join('; ')),
+    places: cell(places.map((p) => whereFound(p, fieldTitles(places))).join('; ')),
+    cards: cell(places.length ? places.map((p) => (p.last4 ? `${p.last4} ${p.brand}`.trim() : NONE)).join('; ') : s?.last4.map((l) => `${l}`).join('; ')),
     requested: cell(s?.requestedAt ?? row.startedAt),
     claimedBy: cell(s?.claimedBy),
     claimedAt: cell(s?.claimedAt),

@@ -133,7 +133,10 @@ async function main(): Promise<void> {
         uiPort,
         dbFilename: join(DATA, 'temporal.db'),
         namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-        uiCodecEndpoint: `${serviceUrl}/codec`,
+        // The UI decodes from its first page load, with no browser setting (the UI applies one set in its Data
+        // Encoder dialog only to pages loaded afterwards). The token rides in the path because the UI sends no
+        // Authorization header to an http endpoint; UI and service listen on loopback only.
+        uiCodecEndpoint: env.CODEC_AUTH_TOKEN ? `${serviceUrl}/codec/t/${encodeURIComponent(env.CODEC_AUTH_TOKEN)}` : `${serviceUrl}/codec`,
         startTimeoutMs: 90_000,
         log: say,
       });
@@ -174,11 +177,7 @@ async function main(): Promise<void> {
       };
       writeFileSync(LOCAL_RUN_FILE, JSON.stringify(run, null, 2), { mode: 0o600 });
       cleanups.push(() => rmSync(LOCAL_RUN_FILE, { force: true }));
-      if (uiUrl) {
-        say(`                  payloads are encrypted; to read them in the Web UI, open Data Encoder (glasses icon),`);
-        say(`                  override the remote codec configuration, set ${serviceUrl}/codec/t/<CODEC_AUTH_TOKEN from .data/dev-secrets.json>`);
-        say(`                  and reload the page`);
-      }
+      if (uiUrl) say(`                  the Web UI decodes payloads through ${serviceUrl}/codec (no browser setting needed)`);
       say(`The CLI (npx redactor …) finds this run through ${LOCAL_RUN_FILE}.`);
       say('Try it: npm run demo    Stop: Ctrl-C');
     };

@@ -1,14 +1,17 @@
 // Codec endpoint for the Temporal Web UI and CLI: decrypts/encrypts payloads so operators can read
 // workflow history. It only ever reveals what workflows carry (ids, offsets, last 4, fingerprints; never PANs).
 //
-// Point the UI at `<base>/codec` (it appends /decode and /encode): `temporal server start-dev
-// --ui-codec-endpoint https://host/codec`, or per browser in the UI's data-encoder settings; CLI:
+// Point the UI at `<base>/codec` (it appends /decode and /encode) on the UI's side (`temporal server start-dev
+// --ui-codec-endpoint`, UI env TEMPORAL_CODEC_ENDPOINT): a per-browser setting applies only after a reload. CLI:
 // `temporal workflow show --codec-endpoint https://host/codec --codec-auth "Bearer <token>"`.
 // Authentication: the UI sends `Authorization: Bearer <token>` only when "pass access token" is on AND the
 // endpoint is https, so operators serve this over https behind an authenticating proxy that adds the header,
-// or each authorised operator sets the endpoint `<base>/codec/t/<CODEC_AUTH_TOKEN>` in their own browser's
-// data-encoder settings (the UI's default endpoint has no token, so it shows ciphertext to everyone else).
+// or the endpoint is `<base>/codec/t/<CODEC_AUTH_TOKEN>`: npm start gives it to its loopback-only UI; elsewhere
+// an authorised operator sets it in their own browser (a UI endpoint without the token shows ciphertext).
 // The X-Namespace header is ignored: one key set serves every namespace of this service.
+// Headers the UI sends (temporalio/ui src/lib/services/data-encoder.ts): Content-Type and X-Namespace always,
+// Authorization and Authorization-Extras (the OIDC id token) with "pass access token"; cookies with "include
+// cross-origin credentials". The preflight allows exactly these.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type Payload, type PayloadCodec } from '@temporalio/common';
@@ -59,6 +62,8 @@ function normaliseOrigin(origin: string): string {
   return url.origin;
 }
 
+const ALLOWED_HEADERS = 'content-type, x-namespace, authorization, authorization-extras';
+
 // 4 MB gRPC messages become ~5.4 MB of base64; leave room for JSON framing.
 const BODY_LIMIT = 8 * 1024 * 1024;
 
@@ -76,6 +81,8 @@ export function registerCodecRoutes(app: FastifyInstance, opts: CodecRoutesOptio
 
   const cors = (request: FastifyRequest, reply: FastifyReply): void => {
     reply.header('Vary', 'Origin');
+    // Decoded payloads stay out of browser and proxy caches.
+    reply.header('Cache-Control', 'no-store');
     const origin = allowedOrigin(request);
     if (!origin) return;
     reply.header('Access-Control-Allow-Origin', origin);
@@ -99,7 +106,9 @@ export function registerCodecRoutes(app: FastifyInstance, opts: CodecRoutesOptio
       return;
     }
     reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
-    reply.header('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization');
+    reply.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+    // Chrome asks before a public page calls a private address (e.g. a hosted UI and this endpoint on a LAN).
+    if (request.headers['access-control-request-private-network'] === 'true') reply.header('Access-Control-Allow-Private-Network', 'true');
     reply.header('Access-Control-Max-Age', '600');
     await reply.code(204).send();
   };

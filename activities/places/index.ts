@@ -79,7 +79,7 @@ export function createPlaceActivities({ zendesk, fingerprintKey, fieldTypesTtlMs
         sideConversationsOf(ticketId),
       ]);
       const textFieldIds = await fields.textFieldIds(ticket.custom_fields.map((f) => f.id));
-      return scanPlaces({ ticket, comments, audits, sideConversations, textFieldIds, fingerprintKey });
+      return scanPlaces({ ticket, comments, audits, sideConversations, textFieldIds, fieldTitles: fields.fieldTitles(), fingerprintKey });
     });
   }
 

@@ -13,6 +13,8 @@ export interface PlacesInput {
   sideConversations: { conversation: ZendeskSideConversation; events: ZendeskSideConversationEvent[] }[];
   /** Ids of the text and textarea custom fields (Ticket Fields API). */
   textFieldIds: ReadonlySet<number>;
+  /** Their titles, for the evidence report's "where found". */
+  fieldTitles?: ReadonlyMap<number, string>;
   fingerprintKey: string;
 }
 
@@ -71,7 +73,8 @@ export function scanPlaces(input: PlacesInput): PlaceFinding[] {
   }
   for (const f of input.ticket.custom_fields) {
     if (!input.textFieldIds.has(f.id) || typeof f.value !== 'string') continue;
-    for (const x of cardsIn(key, f.value)) push({ place: 'field', fieldId: f.id, ...card(x) });
+    const title = input.fieldTitles?.get(f.id);
+    for (const x of cardsIn(key, f.value)) push({ place: 'field', fieldId: f.id, ...(title !== undefined ? { fieldTitle: title } : {}), ...card(x) });
   }
   for (const { conversation, events } of input.sideConversations) {
     const channel = sideConversationChannel(conversation);

@@ -8,7 +8,7 @@ export const PlaceFindingSchema = z.discriminatedUnion('place', [
   /** A chat message (`kind: 'message'`) or a chat file's name (`kind: 'file'`); the entry by chat_index or message_id. */
   z.object({ place: z.literal('chat'), kind: z.enum(['message', 'file']), chatId: z.string(), chatIndex: z.number().int().optional(), messageId: z.string().optional(), ...card }),
   /** A text or multi-line custom ticket field. */
-  z.object({ place: z.literal('field'), fieldId: z.number().int(), ...card }),
+  z.object({ place: z.literal('field'), fieldId: z.number().int(), fieldTitle: z.string().optional(), ...card }),
   /** A message of a side conversation (an event of type create/reply); `channel`: where its copies went. */
   z.object({ place: z.literal('side_conversation'), sideConversationId: z.string(), eventId: z.string(), channel: z.enum(['email', 'slack', 'msteams', 'child_ticket']), ...card }),
   /** An audit event's value or previous value (an old subject, an old field value). */

@@ -5,22 +5,15 @@ import { AGENT_USER_ID } from '../../sandbox/zendesk/users';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createPlaceActivities, type PlaceFinding } from '../../activities/places';
 import { AMEX, assertNoLeak, MASTERCARD, spaced, VISA, VISA_2 } from '../helpers/cards';
-import { count, type Env, startEnv } from './zendesk/helpers';
+import { count, type Env, useEnv } from './zendesk/helpers';
 
-let env: Env;
+const env = useEnv();
 let acts: ReturnType<typeof createPlaceActivities>;
 const activity = new MockActivityEnvironment();
 const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => activity.run(fn, ...args);
 const KEY = 'places-test-fingerprint-key-0123456789abcdef';
 
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.sb.close();
-});
-beforeEach(async () => {
-  await env.sb.control.reset();
+beforeEach(() => {
   acts = createPlaceActivities({ zendesk: env.api, fingerprintKey: KEY });
 });
 
@@ -104,7 +97,7 @@ describe('custom fields', () => {
     noText(found);
     const fields = found.findings.filter((f) => f.place === 'field');
     // Only text/textarea fields are read; the regexp field's value is not.
-    expect(fields).toEqual([{ place: 'field', fieldId: text.id, last4: '1111', brand: 'visa', fingerprint: expect.any(String) }]);
+    expect(fields).toEqual([{ place: 'field', fieldId: text.id, fieldTitle: 'Order note', last4: '1111', brand: 'visa', fingerprint: expect.any(String) }]);
     // The ticket's creation audit already holds the values it was created with; audits are
     // scanned whatever the field type.
     expect(found.residuals.map((r) => [r.place, r.last4])).toEqual([

@@ -1,18 +1,10 @@
 // The Zendesk emulator driven over HTTP by the real node-zendesk 6.0.1 client (and raw fetch
 // where node-zendesk hides status codes or headers).
 import { seedTickets } from '../../sandbox/zendesk';
-import { type Any, count, type Env, GLYPH, raw, startEnv } from './zendesk/helpers';
+import { type Any, count, GLYPH, raw, useEnv } from './zendesk/helpers';
 
-let env: Env;
-
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.sb.close();
-});
+const env = useEnv();
 beforeEach(async () => {
-  await env.sb.control.reset();
   await env.sb.control.configure({ exportExclusionSeconds: 0 });
 });
 

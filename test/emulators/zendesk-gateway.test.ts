@@ -3,29 +3,9 @@
 import { createClient } from 'node-zendesk';
 import { createZendeskApi, isZendeskApiError, ZendeskApiError } from '../../activities/zendesk-api';
 import { seedTickets } from '../../sandbox/zendesk';
-import { type Any, count, type Env, startEnv } from './zendesk/helpers';
+import { type Any, caught, count, useEnv } from './zendesk/helpers';
 
-let env: Env;
-
-beforeAll(async () => {
-  env = await startEnv({ timeoutMs: 500 });
-});
-afterAll(async () => {
-  await env.sb.close();
-});
-beforeEach(async () => {
-  await env.sb.control.reset();
-});
-
-async function caught(p: Promise<unknown>): Promise<ZendeskApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isZendeskApiError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ZendeskApiError');
-}
+const env = useEnv({ timeoutMs: 500 });
 
 const PAN = '4111 1111 1111 1111';
 

@@ -1,28 +1,8 @@
 // The Zendesk emulator's other places on a ticket — chat transcripts, ticket fields, side
 // conversations, audits, users, tags — through node-zendesk and our gateway (activities/zendesk-api.ts).
-import { isZendeskApiError, type ZendeskApiError } from '../../activities/zendesk-api';
-import { type Any, count, type Env, raw, startEnv } from './zendesk/helpers';
+import { type Any, caught, count, raw, useEnv } from './zendesk/helpers';
 
-let env: Env;
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.sb.close();
-});
-beforeEach(async () => {
-  await env.sb.control.reset();
-});
-
-async function caught(p: Promise<unknown>): Promise<ZendeskApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isZendeskApiError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ZendeskApiError');
-}
+const env = useEnv();
 
 const PAN = '4111 1111 1111 1111';
 

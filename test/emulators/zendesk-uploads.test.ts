@@ -2,19 +2,12 @@
 // comments with `uploads`, content_url's redirect to a signed URL on a second origin, and attachment redaction.
 import { Readable } from 'node:stream';
 import { downloadAttachment } from '../../files';
-import { type Any, basicAuth, type Env, raw, startEnv } from './zendesk/helpers';
+import { type Any, basicAuth, raw, useEnv } from './zendesk/helpers';
 
-let env: Env;
+const env = useEnv();
 const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'); // a PNG signature and header start
 
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.sb.close();
-});
-beforeEach(async () => {
-  await env.sb.control.reset();
+beforeEach(() => {
   env.sb.storage.requests.length = 0;
 });
 

@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { ZendeskControl } from '../../sandbox/zendesk';
+import { EncryptionCodec, parsePayloadKeys } from '../../security/codec';
 import { freePort } from '../../scripts/dev-server';
 import { runCli, STACK_LINE } from '../helpers/cli';
 
@@ -108,5 +110,41 @@ test('✔ lines come once each part answers; the CLI finds the run; a restart ke
   } finally {
     second.child.kill('SIGINT');
     await second.exited;
+  }
+});
+
+test('the embedded Web UI decodes from its first page load: its settings name a codec endpoint that answers the UI as the UI calls it', async () => {
+  const env = { REDACTOR_DATA_DIR: base().REDACTOR_DATA_DIR, TEMPORAL_TASK_QUEUE: `npm-start-${randomUUID()}`, ...(await ports()), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
+  const s = start(env);
+  try {
+    await until('the hint', () => s.out().includes('Try it: npm run demo'), s, 240_000);
+    // What the UI reads on every page load (no browser setting involved).
+    const settings = (await (await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } };
+    const endpoint = settings.Codec.Endpoint;
+    expect(endpoint).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${env.PORT}/codec`));
+
+    // The request temporalio/ui makes (src/lib/services/data-encoder.ts), from the origin npm start prints.
+    const origin = `http://localhost:${env.TEMPORAL_UI_PORT}`;
+    const url = `${endpoint}/decode?preserveStorageRefs=true`;
+    const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+
+    const secrets = JSON.parse(readFileSync(join(env.REDACTOR_DATA_DIR, 'dev-secrets.json'), 'utf8')) as { PAYLOAD_KEYS: string; CODEC_AUTH_TOKEN: string };
+    const codec = new EncryptionCodec(parsePayloadKeys(secrets.PAYLOAD_KEYS));
+    const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload({ ticketId: 7, last4: '4242' })]);
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+    const wire = { metadata: Object.fromEntries(Object.entries(encrypted!.metadata!).map(([k, v]) => [k, b64(v)])), data: b64(encrypted!.data!) };
+    const res = await fetch(url, { method: 'POST', headers: { origin, 'Content-Type': 'application/json', 'X-Namespace': 'default' }, body: JSON.stringify({ payloads: [wire] }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+    const [decoded] = ((await res.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> }).payloads;
+    expect(defaultPayloadConverter.fromPayload({ metadata: { encoding: Buffer.from(decoded!.metadata.encoding!, 'base64') }, data: Buffer.from(decoded!.data, 'base64') })).toEqual({ ticketId: 7, last4: '4242' });
+
+    // The token never shows in what npm start prints.
+    expect(s.out()).not.toContain(secrets.CODEC_AUTH_TOKEN);
+  } finally {
+    s.child.kill('SIGINT');
+    await s.exited;
   }
 });

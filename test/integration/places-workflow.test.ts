@@ -52,6 +52,8 @@ test('an active chat waits on a timer, is redacted once it ends, and no card tex
 
   expect(outcome.waits).toBeGreaterThanOrEqual(1);
   expect(outcome.redacted.map((f) => f.place).sort()).toEqual(['chat', 'field']);
+  // The field is named by its title (Ticket Fields API), for the evidence report's "where found".
+  expect(outcome.redacted.find((f) => f.place === 'field')).toMatchObject({ fieldId: field.id, fieldTitle: 'Notes' });
   expect(outcome.remaining).toEqual([]);
   // The old subject and the field's old value stay in the audit trail.
   expect(outcome.residuals.map((r) => [r.place, r.last4]).sort()).toEqual([

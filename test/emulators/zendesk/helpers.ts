@@ -1,6 +1,6 @@
 // Shared set-up for the Zendesk emulator tests: a sandbox, the real node-zendesk client and our gateway.
 import { createClient } from 'node-zendesk';
-import { createZendeskApi, type ZendeskApi } from '../../../activities/zendesk-api';
+import { createZendeskApi, isZendeskApiError, type ZendeskApi, type ZendeskApiError } from '../../../activities/zendesk-api';
 import { startZendeskSandbox, type ZendeskSandbox, type ZendeskSandboxOptions } from '../../../sandbox/zendesk';
 
 export type NodeZendesk = ReturnType<typeof createClient>;
@@ -16,6 +16,36 @@ export async function startEnv(opts: ZendeskSandboxOptions & { timeoutMs?: numbe
   const zd = createClient({ username: sb.email, token: sb.token, endpointUri: `${sb.url}/api/v2` });
   const api = createZendeskApi({ url: sb.url, email: sb.email, token: sb.token, timeoutMs: opts.timeoutMs ?? 2000 });
   return { sb, zd, api };
+}
+
+/**
+ * One emulator for the whole test file, reset before each test: registers jest's beforeAll, afterAll and
+ * beforeEach. The Env is filled in by beforeAll, so read it in tests and hooks only. A file's own
+ * beforeEach, registered after this call, runs after the reset.
+ */
+export function useEnv(opts: ZendeskSandboxOptions & { timeoutMs?: number } = {}): Env {
+  const env = {} as Env;
+  beforeAll(async () => {
+    Object.assign(env, await startEnv(opts));
+  });
+  afterAll(async () => {
+    await env.sb?.close();
+  });
+  beforeEach(async () => {
+    await env.sb.control.reset();
+  });
+  return env;
+}
+
+/** The ZendeskApiError a gateway call throws; anything else (or no error) fails the test. */
+export async function caught(p: Promise<unknown>): Promise<ZendeskApiError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isZendeskApiError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a ZendeskApiError');
 }
 
 /** node-zendesk's results are untyped; tests read them through this. */

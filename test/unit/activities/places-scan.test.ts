@@ -36,6 +36,11 @@ test('only text fields with string values; the same card twice at one place is o
   expect(found.map((f) => f.place === 'field' && f.fieldId)).toEqual([1]);
 });
 
+test('a field finding carries the field title when the Ticket Fields API gave one (for the evidence report)', () => {
+  const found = scanPlaces(input({ ticket: ticket([{ id: 1, value: VISA }, { id: 3, value: VISA }]), textFieldIds: new Set([1, 3]), fieldTitles: new Map([[1, 'Order note']]) }));
+  expect(found.map((f) => f.place === 'field' && [f.fieldId, f.fieldTitle])).toEqual([[1, 'Order note'], [3, undefined]]);
+});
+
 test('audit values are grouped per card into one residual; redactable places give none', () => {
   const audits = [
     { id: 10, ticket_id: 7, created_at: '', events: [{ id: 1, type: 'Create', field_name: 'subject', value: `x ${VISA}` }] },

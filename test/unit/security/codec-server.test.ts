@@ -125,9 +125,39 @@ describe('codec server', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(origin);
     expect(res.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
-    expect(res.headers.get('access-control-allow-headers')).toBe('content-type, x-namespace, authorization');
+    expect(res.headers.get('access-control-allow-headers')).toBe('content-type, x-namespace, authorization, authorization-extras');
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
     expect(res.headers.get('vary')).toContain('Origin');
+  });
+
+  // What a browser sends before temporalio/ui's codec request (src/lib/services/data-encoder.ts): header names
+  // lower-cased and sorted; Authorization and Authorization-Extras only with "pass access token".
+  it.each([
+    ['default settings', 'content-type,x-namespace'],
+    ['"pass access token"', 'authorization,authorization-extras,content-type,x-namespace'],
+  ])('allows every header the Web UI sends with %s, and the decoded answer is never cached', async (_, requested) => {
+    const res = await fetch(`${base}/codec/decode?preserveStorageRefs=true`, {
+      method: 'OPTIONS',
+      headers: { origin: UI, 'access-control-request-method': 'POST', 'access-control-request-headers': requested },
+    });
+    expect(res.status).toBe(204);
+    const allowed = (res.headers.get('access-control-allow-headers') ?? '').split(',').map((h) => h.trim());
+    for (const header of requested.split(',')) expect(allowed).toContain(header);
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
+    expect(res.headers.get('access-control-allow-private-network')).toBeNull();
+    const decoded = await post('/codec/encode?preserveStorageRefs=true', plain, { authorization: `Bearer ${TOKEN}` });
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers Chrome\'s private-network preflight from an allowed origin', async () => {
+    const res = await fetch(`${base}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: UI, 'access-control-request-method': 'POST', 'access-control-request-private-network': 'true' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-private-network')).toBe('true');
   });
 
   it('gives no allow-origin header to a disallowed origin', async () => {
