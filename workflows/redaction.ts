@@ -537,11 +537,11 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
     status.last4 = unique([...d.findings.map((f) => f.last4), ...d.attachments.flatMap((a) => (a.cards ?? []).map((c) => c.last4)), ...placeFound.map((p) => p.last4)]);
     status.attachments = unique(d.attachments.map((a) => a.fileName));
     status.places = [
-      ...d.findings.map((f): PlaceRef => (f.commentId === null ? { kind: 'subject', ref: 'subject', last4: f.last4, brand: f.brand } : { kind: 'comment', ref: `comment ${f.commentId}`, last4: f.last4, brand: f.brand })),
+      ...d.findings.map((f): PlaceRef => (f.commentId === null ? { kind: 'subject', ref: 'subject', last4: f.last4, brand: f.brand } : { kind: 'comment', ref: `comment ${f.commentId}`, commentId: f.commentId, last4: f.last4, brand: f.brand })),
       ...d.attachments.flatMap((a): PlaceRef[] =>
         a.cards?.length
-          ? a.cards.map((c) => ({ kind: 'file', ref: `file ${a.fileName} (page ${c.page}) in comment ${a.commentId}`, last4: c.last4, brand: c.brand }))
-          : [{ kind: 'file', ref: `file ${a.fileName} in comment ${a.commentId}`, last4: '', brand: '' }],
+          ? a.cards.map((c) => ({ kind: 'file', ref: `file ${a.fileName} (page ${c.page}) in comment ${a.commentId}`, commentId: a.commentId, fileName: a.fileName, page: c.page, last4: c.last4, brand: c.brand }))
+          : [{ kind: 'file', ref: `file ${a.fileName} in comment ${a.commentId}`, commentId: a.commentId, fileName: a.fileName, last4: '', brand: '' }],
       ),
       ...placeFound,
     ];
@@ -556,7 +556,21 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
 
   function recordPlaces(findings: PlaceFinding[], residuals: PlaceResidual[]): void {
     const kind = (p: PlaceFinding['place']): PlaceRef['kind'] => (p === 'email' ? 'comment' : p);
-    otherPlaces = findings.map((f): PlaceRef => ({ kind: kind(f.place), ref: f.place, last4: f.last4, brand: f.brand }));
+    const ids = (f: PlaceFinding): Partial<PlaceRef> => {
+      switch (f.place) {
+        case 'chat':
+          return { chatId: f.chatId, chatEntry: f.kind, chatIndex: f.chatIndex, messageId: f.messageId };
+        case 'field':
+          return { fieldId: f.fieldId, fieldTitle: f.fieldTitle };
+        case 'side_conversation':
+          return { sideConversationId: f.sideConversationId, eventId: f.eventId, channel: f.channel };
+        case 'audit':
+          return { auditId: f.auditId, auditField: f.fieldName };
+        case 'email':
+          return { commentId: f.commentId, emailed: true };
+      }
+    };
+    otherPlaces = findings.map((f): PlaceRef => ({ kind: kind(f.place), ref: f.place, ...ids(f), last4: f.last4, brand: f.brand }));
     status.places = [...(status.places ?? []), ...otherPlaces];
     status.last4 = unique([...status.last4, ...findings.map((f) => f.last4), ...residuals.map((r) => r.last4)]);
   }

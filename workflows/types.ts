@@ -167,6 +167,23 @@ export interface PlaceRef {
   ref: string;
   last4: string;
   brand: string;
+  // The ids each kind is known by, for the evidence report's "where found" (report/where-found.ts).
+  commentId?: number;
+  /** A public comment Zendesk already emailed out (place `email`). */
+  emailed?: boolean;
+  fileName?: string;
+  page?: number;
+  chatId?: string;
+  chatEntry?: 'message' | 'file';
+  chatIndex?: number;
+  messageId?: string;
+  fieldId?: number;
+  fieldTitle?: string;
+  sideConversationId?: string;
+  eventId?: string;
+  channel?: 'email' | 'slack' | 'msteams' | 'child_ticket';
+  auditId?: number;
+  auditField?: string;
 }
 
 export interface Residual {

@@ -112,7 +112,7 @@ test('a card photo attached to a comment: webhook, Slack card, Take it, the whol
     return s.stage === 'awaiting_claim' && s;
   }, 30_000, 'awaiting_claim');
   expect(waiting.last4).toEqual(['4444']);
-  expect(waiting.places).toEqual([{ kind: 'file', ref: `file receipt.png (page 1) in comment ${comment.id}`, last4: '4444', brand: 'mastercard' }]);
+  expect(waiting.places).toEqual([{ kind: 'file', ref: `file receipt.png (page 1) in comment ${comment.id}`, commentId: comment.id, fileName: 'receipt.png', page: 1, last4: '4444', brand: 'mastercard' }]);
   expect(await childBody(waiting.childTicketId!)).toContain(`- comment ${comment.id}: ${line}`);
   expect(await fileNames(ticket.id, comment.id)).toEqual(['receipt.png']);
 
