@@ -44,7 +44,8 @@ export function columns(row: ReportRow): ReportColumns {
   const outcome = s?.outcome ?? row.outcome ?? (row.execution === 'RUNNING' ? `open: ${s?.stage ?? row.stage ?? '?'}` : row.execution.toLowerCase());
   return {
     ticket: cell(row.ticketId !== undefined ? `#${row.ticketId}` : row.workflowId),
-    places: cell(places.map((p) => whereFound(p, fieldTitles(places))).join('; ')),
+    // Masked part by part in whereFound, so Zendesk ids stay searchable.
+    places: places.length ? places.map((p) => whereFound(p, fieldTitles(places))).join('; ') : NONE,
     cards: cell(places.length ? places.map((p) => (p.last4 ? `${p.last4} ${p.brand}`.trim() : NONE)).join('; ') : s?.last4.map((l) => `${l}`).join('; ')),
     requested: cell(s?.requestedAt ?? row.startedAt),
     claimedBy: cell(s?.claimedBy),

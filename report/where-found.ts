@@ -5,6 +5,7 @@
 // A place carries `kind` and `ref` (e.g. `comment 123`, `file x.pdf in comment 123`, or only `chat`) and,
 // when the workflow provides them, the ids each kind is known by; a label uses what is there.
 import { z } from 'zod';
+import { maskCardNumbers } from '../security/mask';
 
 const id = z.union([z.number(), z.string()]);
 
@@ -55,7 +56,7 @@ function fromRef(ref: string): { commentId?: string; fileName?: string; page?: n
 /** A bare ref that only repeats the kind (`chat`, `field`) adds nothing to the label. */
 const extra = (p: ReportPlace): string | undefined => {
   const ref = p.ref.trim();
-  return ref && ref !== p.kind && ref.replace(/_/g, ' ') !== p.kind.replace(/_/g, ' ') && ref !== 'email' ? ref : undefined;
+  return ref && ref !== p.kind && ref.replace(/_/g, ' ') !== p.kind.replace(/_/g, ' ') && ref !== 'email' ? maskCardNumbers(ref) : undefined;
 };
 
 /** Field titles by field id, from a request's field places: an audit event names a custom field by its id. */
@@ -63,8 +64,9 @@ export function fieldTitles(places: ReportPlace[]): ReadonlyMap<string, string> 
   return new Map(places.flatMap((p) => (p.kind === 'field' && p.fieldId !== undefined && p.fieldTitle !== undefined ? [[String(p.fieldId), p.fieldTitle] as const] : [])));
 }
 
-// Zendesk ids of 12 or more digits come out of the report's last masking pass as `[card ••••NNNN]`; a title,
-// where there is one, is what an auditor reads.
+// Ids (comment, audit, field, chat, side conversation) print as Zendesk gives them, so an auditor can search for
+// them: real ones often have 12 or more digits, which the masking pass would turn into `[card ••••NNNN]`. Every
+// free text (file names, field titles, refs) is masked here instead; the renderer does not mask this column again.
 export function whereFound(p: ReportPlace, titles: ReadonlyMap<string, string> = new Map()): string {
   const parsed = fromRef(p.ref);
   const commentId = p.commentId ?? parsed.commentId;
@@ -82,7 +84,7 @@ export function whereFound(p: ReportPlace, titles: ReadonlyMap<string, string> =
       const name = p.fileName ?? parsed.fileName;
       if (name === undefined) return join('file', extra(p));
       const page = p.page ?? parsed.page;
-      return `file ${name}${page !== undefined ? ` (page ${page})` : ''}${commentId !== undefined ? ` in comment ${commentId}` : ''}`;
+      return `file ${maskCardNumbers(name)}${page !== undefined ? ` (page ${page})` : ''}${commentId !== undefined ? ` in comment ${commentId}` : ''}`;
     }
     case 'chat': {
       if (p.chatId === undefined) return join('chat transcript', extra(p));
@@ -90,7 +92,7 @@ export function whereFound(p: ReportPlace, titles: ReadonlyMap<string, string> =
       return join(`chat ${p.chatId}`, entry && `${p.chatEntry === 'file' ? 'file name of message' : 'message'} ${entry}`);
     }
     case 'field': {
-      if (p.fieldTitle !== undefined) return `field "${p.fieldTitle}"`;
+      if (p.fieldTitle !== undefined) return `field "${maskCardNumbers(p.fieldTitle)}"`;
       if (p.fieldId !== undefined) return `field ${p.fieldId}`;
       return join('ticket field', extra(p));
     }
@@ -102,7 +104,7 @@ export function whereFound(p: ReportPlace, titles: ReadonlyMap<string, string> =
     case 'audit':
       if (p.auditId === undefined) return join('audit trail', extra(p));
       if (p.auditField === undefined) return `audit trail, event ${p.auditId}`;
-      return `audit trail, event ${p.auditId}, field ${titles.has(p.auditField) ? `"${titles.get(p.auditField)}"` : p.auditField}`;
+      return `audit trail, event ${p.auditId}, field ${titles.has(p.auditField) ? `"${maskCardNumbers(titles.get(p.auditField)!)}"` : maskCardNumbers(p.auditField)}`;
     default:
       return join(p.kind.replace(/_/g, ' '), extra(p));
   }

@@ -67,6 +67,17 @@ test('a card number that reached a reference anyway is masked in every format', 
   assertNoLeak(renderHtml([leaky], period), [VISA], 'HTML');
 });
 
+test('Zendesk ids of 12 or more digits stay searchable in "where found"; names around them are still masked', () => {
+  const ids: ReportRow = { ...full, status: { ...full.status!, places: [
+    { kind: 'comment', ref: 'comment 26452361829012', commentId: 26452361829012, last4: '1111', brand: 'visa' },
+    { kind: 'file', ref: 'file x', fileName: `card ${VISA}.png`, commentId: 26452361829012, page: 1, last4: '1111', brand: 'visa' },
+    { kind: 'chat', ref: 'chat', chatId: '2104.10390135.KhDRvJFs', chatEntry: 'message', chatIndex: 2, last4: '1111', brand: 'visa' },
+  ] } };
+  const where = columns(ids).places;
+  expect(where).toBe('comment 26452361829012; file card [card ••••1111].png (page 1) in comment 26452361829012; chat 2104.10390135.KhDRvJFs, message #2');
+  assertNoLeak(renderCsv([ids]), [VISA], 'CSV');
+});
+
 describe('where found', () => {
   const card = { last4: '1111', brand: 'visa' };
   it.each([
