@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     const ready = { worker: false, service: false };
     let announced = false;
     const announce = (): void => {
-      if (announced || !ready.worker || !ready.service) return;
+      if (announced || stopping() || !ready.worker || !ready.service) return;
       announced = true;
       const run: LocalRun = {
         pid: process.pid,
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       signal: stop.signal,
       onReady: () => {
         ready.service = true;
-        say(`✔ HTTP service    ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz, /metrics)`);
+        if (!stopping()) say(`✔ HTTP service    ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz, /metrics)`);
         announce();
       },
     });

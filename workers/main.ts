@@ -58,20 +58,23 @@ export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Pr
     );
     try {
       const running = worker.run();
+      const stopNow = (): void => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      };
       // A stop asked for while we were connecting counts too (an aborted signal never fires 'abort' again).
-      if (opts.signal?.aborted) worker.shutdown();
-      else opts.signal?.addEventListener('abort', () => worker.shutdown(), { once: true });
-      if (opts.makeCurrent && version) {
+      if (opts.signal?.aborted) stopNow();
+      else opts.signal?.addEventListener('abort', stopNow, { once: true });
+      if (opts.makeCurrent && version && !opts.signal?.aborted) {
         try {
-          await setCurrentVersion(connection.workflowService, config.TEMPORAL_NAMESPACE, version);
+          await setCurrentVersion(connection.workflowService, config.TEMPORAL_NAMESPACE, version, undefined, opts.signal);
+          logger.info({ deployment: version }, 'worker deployment version set current');
         } catch (err) {
-          worker.shutdown();
+          stopNow();
           await running.catch(() => undefined);
-          throw err;
+          if (!opts.signal?.aborted) throw err; // stopped meanwhile: there is nothing to make current
         }
-        logger.info({ deployment: version }, 'worker deployment version set current');
       }
-      opts.onReady?.();
+      if (!opts.signal?.aborted) opts.onReady?.();
       await running;
     } finally {
       metrics?.close();
