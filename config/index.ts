@@ -144,6 +144,11 @@ export const configSchema = z.object({
   WORKER_STICKY_QUEUE_TIMEOUT: duration.default('10 seconds'),
   /** Workflow tasks the worker runs at once. */
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1_000).default(40),
+  /**
+   * On SIGTERM/SIGINT the worker stops polling and lets activities in flight finish for this long; then they are
+   * cancelled (their attempt is retried by the next worker). 10 s later it stops waiting (workers/worker.ts).
+   */
+  WORKER_SHUTDOWN_GRACE_TIME: duration.default('30 seconds'),
   /** Serve the worker's activity metrics (Prometheus) on this port; unset: not served. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   /** Serve the Temporal SDK's own metrics (workflow-task latency, sticky cache, slots) on this port. */

@@ -11,10 +11,26 @@ const SKIP = new Set(['timers', 'baseUrl', 'initialConfig', 'exportIndex']);
 
 type Store = object;
 
-function dataFields(store: Store): Record<string, unknown> {
+/**
+ * A class instance inside a store (the Zendesk store's `places`, `files`): v8 would bring it back as a plain
+ * object without its methods, so its data fields are saved and restored into the live instance instead.
+ */
+function isInstance(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto === Object.prototype || proto === null) return false;
+  return !(value instanceof Map || value instanceof Set || Array.isArray(value) || value instanceof Date || value instanceof RegExp || value instanceof ArrayBuffer || ArrayBuffer.isView(value));
+}
+
+/** `roots`: the stores themselves; a reference back to one (places → its store) is wiring, not data. */
+function dataFields(store: Store, roots: Set<object>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(store)) {
-    if (SKIP.has(key) || typeof value === 'function') continue;
+    if (SKIP.has(key) || typeof value === 'function' || roots.has(value as object)) continue;
+    if (isInstance(value)) {
+      out[key] = dataFields(value, roots);
+      continue;
+    }
     try {
       serialize(value);
       out[key] = value;
@@ -23,6 +39,20 @@ function dataFields(store: Store): Record<string, unknown> {
     }
   }
   return out;
+}
+
+/** Writes saved fields into the live store; class instances get their fields, never a plain copy. */
+function restoreInto(target: Record<string, unknown>, fields: Record<string, unknown>, roots: Set<object>): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (!(key in target)) continue;
+    const current = target[key];
+    if (roots.has(current as object)) continue;
+    if (isInstance(current)) {
+      if (value !== null && typeof value === 'object') restoreInto(current as Record<string, unknown>, value as Record<string, unknown>, roots);
+      continue;
+    }
+    target[key] = value;
+  }
 }
 
 export interface Persisted {
@@ -38,14 +68,14 @@ export interface Persisted {
  */
 export function persistStores(file: string, stores: Record<string, Store>, opts: { intervalMs?: number; onError?: (err: Error) => void } = {}): Persisted & { restored: boolean } {
   let restored = false;
+  const roots = new Set<object>(Object.values(stores));
   if (existsSync(file)) {
     try {
       const saved = deserialize(readFileSync(file)) as { format: number; stores: Record<string, Record<string, unknown>> };
       if (saved.format === FORMAT) {
         for (const [name, fields] of Object.entries(saved.stores)) {
           const store = stores[name];
-          if (!store) continue;
-          for (const [key, value] of Object.entries(fields)) if (key in store) (store as Record<string, unknown>)[key] = value;
+          if (store) restoreInto(store as Record<string, unknown>, fields, roots);
         }
         restored = true;
       }
@@ -56,7 +86,7 @@ export function persistStores(file: string, stores: Record<string, Store>, opts:
   let last: Buffer | undefined;
   const save = (): void => {
     try {
-      const bytes = serialize({ format: FORMAT, stores: Object.fromEntries(Object.entries(stores).map(([n, s]) => [n, dataFields(s)])) });
+      const bytes = serialize({ format: FORMAT, stores: Object.fromEntries(Object.entries(stores).map(([n, s]) => [n, dataFields(s, roots)])) });
       if (last && bytes.equals(last)) return;
       writeFileSync(`${file}.tmp`, bytes, { mode: 0o600 });
       renameSync(`${file}.tmp`, file);

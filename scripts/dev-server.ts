@@ -16,6 +16,8 @@ export interface DevServerOptions {
   uiCodecEndpoint?: string;
   startTimeoutMs?: number;
   log?: (msg: string) => void;
+  /** Aborting it stops a server still starting (npm start's Ctrl-C during start-up). */
+  signal?: AbortSignal;
 }
 
 export interface DevServer {
@@ -23,7 +25,10 @@ export interface DevServer {
   port: number;
   uiPort?: number;
   pid: number;
+  /** SIGTERM to its process group, SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
+  /** SIGKILL to its process group, synchronously: for a process 'exit' handler, so nothing outlives us. */
+  killNow(): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -38,11 +43,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/**
+ * Our child answers on its own HTTP API port, which nothing else uses: a server already on the gRPC port (the
+ * CLI exits on it, but only after a moment) cannot pass for ours.
+ */
+async function ownHttpApiAnswers(httpPort: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/system-info`, { signal: AbortSignal.timeout(1_000) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilServing(address: string, httpPort: number, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`temporal server exited early with code ${child.exitCode}`);
+    if (signal?.aborted) throw new Error('temporal server start cancelled');
+    if (!(await ownHttpApiAnswers(httpPort))) {
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
@@ -68,7 +92,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   else args.push('--headless');
   if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
   if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
-  args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
+  const httpPort = await freePort();
+  args.push('--http-port', String(httpPort), '--metrics-port', String(await freePort()));
   args.push(...searchAttributeFlags());
   // Its own process group, so stop() also reaches anything it spawns: no orphans.
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
@@ -95,11 +120,19 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     await exited;
     clearTimeout(timer);
   };
+  const killNow = (): void => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
   try {
-    await waitUntilServing(address, child, opts.startTimeoutMs ?? 60_000);
+    await waitUntilServing(address, httpPort, child, opts.startTimeoutMs ?? 60_000, opts.signal);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n${stderr}`);
   }
-  return { address, port, uiPort: opts.uiPort, pid: child.pid!, stop };
+  return { address, port, uiPort: opts.uiPort, pid: child.pid!, stop, killNow };
 }

@@ -4,7 +4,6 @@
 // Each ✔ line is printed once that part is up; the configuration is checked before anything starts.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { runService } from '../service/main';
 import { loadConfig } from '../config';
@@ -14,13 +13,17 @@ import { startSlackSandbox } from '../sandbox/slack';
 import { startZendeskSandbox } from '../sandbox/zendesk';
 import { generatePayloadKey } from '../security/codec';
 import { runWorker } from '../workers/main';
-import { startDevServer } from './dev-server';
+import { startDevServer, type DevServer } from './dev-server';
+import { cannotStart, portFree, removeServerRecord, temporalPortProblem, writeServerRecord } from './start-checks';
+import { onStopSignals } from './stop-signals';
 
 const DATA = DATA_DIR;
 export const LOCAL_RUN_FILE = DEFAULT_LOCAL_RUN_FILE;
 export type { LocalRun };
 const SECRETS_FILE = join(DATA, 'dev-secrets.json');
 const EMULATOR_STATE_FILE = join(DATA, 'emulators.v8');
+/** The embedded Temporal server's pid while it runs (start-checks.ts names a leftover with it). */
+const SERVER_RECORD_FILE = join(DATA, 'temporal.pid');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -37,24 +40,35 @@ function devSecrets(): Record<string, string> {
   return secrets;
 }
 
-function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, host, () => srv.close(() => resolve(true)));
-  });
-}
-
 /** Thrown for a start-up problem the user can fix: printed without a stack. */
 class StartError extends Error {}
 
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env };
+  // Stopping goes in order: the HTTP service first (no new requests; answers and claims in flight finish,
+  // and claims need the worker), then the worker (activities in flight get the grace time), then the
+  // emulators and the embedded Temporal server (finally, below).
   const stop = new AbortController();
+  const stopWorker = new AbortController();
   const cleanups: Array<() => Promise<void> | void> = [];
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
+  const stopping = (): boolean => stop.signal.aborted;
+  let server: DevServer | undefined;
+  const known: { graceTime?: string } = {}; // for the stop message, once the configuration is read
+  // Whatever ends this process (an uncaught error included), the embedded server does not outlive it.
+  process.on('exit', () => server?.killNow());
+  const removeSignalListeners = onStopSignals({
+    stop: (signal) => {
+      if (stopping()) return;
+      const grace = known.graceTime ? `; activities in flight get up to ${known.graceTime} to finish` : '';
+      say(`… stopping (${signal}): no new requests${grace} (Ctrl-C again to force)`);
+      stop.abort();
+    },
+    force: () => {
+      say('✘ forced stop: activities in flight are abandoned (they are retried after the next start)');
+      void Promise.resolve(server?.stop()).finally(() => process.exit(130));
+    },
+  });
 
   const fromEnvironment: string[] = [];
   for (const [key, value] of Object.entries(devSecrets())) {
@@ -79,14 +93,17 @@ async function main(): Promise<void> {
     ...(useSlack ? { SLACK_BOT_TOKEN: 'sandbox', SLACK_SIGNING_SECRET: 'sandbox', SLACK_CHANNEL_ID: env.SLACK_CHANNEL_ID ?? 'C0REDACT', SLACK_LEAD_USER_IDS: env.SLACK_LEAD_USER_IDS ?? 'U0LEAD1' } : {}),
     ...(useTemporal ? { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}` } : {}),
   };
-  loadConfig(planned);
+  known.graceTime = loadConfig(planned).WORKER_SHUTDOWN_GRACE_TIME;
   const ports: [number, string][] = [[port, 'PORT']];
   if (useZendesk) ports.push([zendeskPort, 'SANDBOX_ZENDESK_PORT']);
   if (useSlack) ports.push([slackPort, 'SANDBOX_SLACK_PORT']);
   if (useTemporal) ports.push([temporalPort, 'TEMPORAL_PORT'], [uiPort, 'TEMPORAL_UI_PORT']);
   const busy: string[] = [];
-  for (const [p, name] of ports) if (!(await portFree(p))) busy.push(`port ${p} (${name}) is in use`);
-  if (busy.length) throw new StartError(`Cannot start:\n${busy.map((b) => `  - ${b}`).join('\n')}\n(is another npm start running? set the variables to other ports)`);
+  for (const [p, name] of ports) {
+    if (await portFree(p)) continue;
+    busy.push(name === 'TEMPORAL_PORT' ? await temporalPortProblem(p, SERVER_RECORD_FILE) : `port ${p} (${name}) is in use: set ${name} to a free port (is another npm start running?)`);
+  }
+  if (busy.length) throw new StartError(cannotStart(busy));
 
   try {
     let zendeskUrl: string | undefined;
@@ -115,6 +132,7 @@ async function main(): Promise<void> {
       slackUrl = slack.url;
       stores.slack = slack.store;
     }
+    if (stopping()) return;
     let persisted: Persisted | undefined;
     if (useZendesk || useSlack) {
       const p = persistStores(EMULATOR_STATE_FILE, stores, { onError: (err) => say(`! emulator state in ${EMULATOR_STATE_FILE}: ${err.message}`) });
@@ -128,7 +146,7 @@ async function main(): Promise<void> {
     let uiUrl: string | undefined;
     if (useTemporal) {
       say('… starting an embedded Temporal dev server (data in .data/temporal.db)');
-      const server = await startDevServer({
+      const embedded = await startDevServer({
         port: temporalPort,
         uiPort,
         dbFilename: join(DATA, 'temporal.db'),
@@ -139,22 +157,35 @@ async function main(): Promise<void> {
         uiCodecEndpoint: env.CODEC_AUTH_TOKEN ? `${serviceUrl}/codec/t/${encodeURIComponent(env.CODEC_AUTH_TOKEN)}` : `${serviceUrl}/codec`,
         startTimeoutMs: 90_000,
         log: say,
+        signal: stop.signal,
+      }).catch((err: unknown) => {
+        if (stopping()) return undefined; // stopped while it was starting: nothing to report
+        throw err;
       });
-      cleanups.push(() => server.stop());
-      env.TEMPORAL_ADDRESS = server.address;
+      if (!embedded) return;
+      server = embedded;
+      writeServerRecord(SERVER_RECORD_FILE, { pid: embedded.pid, port: embedded.port, startedBy: process.pid });
+      cleanups.push(async () => {
+        await embedded.stop();
+        removeServerRecord(SERVER_RECORD_FILE);
+      });
+      env.TEMPORAL_ADDRESS = embedded.address;
       // Worker Versioning as in production, with one version: this worker's, made current below.
       env.TEMPORAL_BUILD_ID ??= 'local';
       env.CODEC_CORS_ORIGINS ??= `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`;
       uiUrl = `http://localhost:${uiPort}`;
-      say(`✔ Temporal        ${server.address}  (embedded dev server)`);
+      say(`✔ Temporal        ${embedded.address}  (embedded dev server)`);
       say(`✔ Web UI          ${uiUrl}`);
+    } else {
+      say(`✔ Temporal        ${env.TEMPORAL_ADDRESS}  (TEMPORAL_ADDRESS: a server you run; no embedded server started)`);
     }
+    if (stopping()) return;
 
     const config = loadConfig(env);
     const ready = { worker: false, service: false };
     let announced = false;
     const announce = (): void => {
-      if (announced || !ready.worker || !ready.service) return;
+      if (announced || stopping() || !ready.worker || !ready.service) return;
       announced = true;
       const run: LocalRun = {
         pid: process.pid,
@@ -183,7 +214,7 @@ async function main(): Promise<void> {
     };
     // On our own embedded server, this worker's version becomes current so tasks are dispatched to it.
     const worker = runWorker(config, {
-      signal: stop.signal,
+      signal: stopWorker.signal,
       makeCurrent: useTemporal,
       onReady: () => {
         ready.worker = true;
@@ -196,30 +227,39 @@ async function main(): Promise<void> {
       signal: stop.signal,
       onReady: () => {
         ready.service = true;
-        say(`✔ HTTP service    ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz, /metrics)`);
+        if (!stopping()) say(`✔ HTTP service    ${serviceUrl}  (POST /webhooks/zendesk, /slack/interactions, /slack/commands; GET /healthz, /metrics)`);
         announce();
       },
     });
-    // If either process fails, stop the other; say which one failed.
+    // The worker stops once the service has stopped taking and finishing requests.
+    const serviceStopped = service.finally(() => stopWorker.abort());
+    // If either part fails, stop the other; say which one failed.
     const watch = (p: Promise<void>, name: string) =>
       p.catch((err: unknown) => {
         stop.abort();
+        stopWorker.abort();
         throw new StartError(`✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
       });
-    const results = await Promise.allSettled([watch(worker, 'worker'), watch(service, 'HTTP service')]);
+    const results = await Promise.allSettled([watch(worker, 'worker'), watch(serviceStopped, 'HTTP service')]);
     persisted?.save();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   } finally {
     stop.abort();
+    stopWorker.abort();
     for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+    removeSignalListeners();
+    if (stopping()) say('✔ stopped');
   }
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    // Configuration and start-up problems are the user's to fix: the message says what, no stack.
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+  main()
+    // Every part is closed by now; a handle some library left open must not keep the process alive.
+    .then(() => setTimeout(() => process.exit(0), 5_000).unref())
+    .catch((err: unknown) => {
+      // Configuration and start-up problems are the user's to fix: the message says what, no stack.
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
 }

@@ -9,10 +9,11 @@ type WorkflowService = temporal.api.workflowservice.v1.WorkflowService;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until a worker of `version` has polled, so the server knows the version. */
-export async function waitForVersion(service: WorkflowService, namespace: string, version: WorkerDeploymentVersion, timeoutMs = 30_000): Promise<void> {
+export async function waitForVersion(service: WorkflowService, namespace: string, version: WorkerDeploymentVersion, timeoutMs = 30_000, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const canonical = toCanonicalString(version);
   for (;;) {
+    if (signal?.aborted) throw new Error(`stopped while waiting for worker deployment version ${canonical}`);
     try {
       const { workerDeploymentInfo } = await service.describeWorkerDeployment({ namespace, deploymentName: version.deploymentName });
       const seen = workerDeploymentInfo?.versionSummaries?.some(
@@ -27,9 +28,9 @@ export async function waitForVersion(service: WorkflowService, namespace: string
   }
 }
 
-/** Makes `version` the deployment's current version: new workflows start on it. */
-export async function setCurrentVersion(service: WorkflowService, namespace: string, version: WorkerDeploymentVersion, timeoutMs?: number): Promise<void> {
-  await waitForVersion(service, namespace, version, timeoutMs);
+/** Makes `version` the deployment's current version: new workflows start on it. `signal` gives up the wait. */
+export async function setCurrentVersion(service: WorkflowService, namespace: string, version: WorkerDeploymentVersion, timeoutMs?: number, signal?: AbortSignal): Promise<void> {
+  await waitForVersion(service, namespace, version, timeoutMs, signal);
   await service.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: version.deploymentName, buildId: version.buildId, identity: 'pan-redactor' });
 }
 

@@ -1,5 +1,5 @@
 // Worker entrypoint: `npm run worker`. Shuts down gracefully on SIGTERM/SIGINT: it stops
-// polling and lets activities in flight finish (shutdownGraceTime), then closes its connection.
+// polling and lets activities in flight finish (WORKER_SHUTDOWN_GRACE_TIME), then closes its connection.
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSlackClient } from '../activities/slack-api';
 import { createZendeskApi } from '../activities/zendesk-api';
@@ -10,7 +10,7 @@ import { createDataConverter, parsePayloadKeys } from '../security/codec';
 import { createLogger, temporalLogger } from '../security/logger';
 import { MissingBundleError, workflowSource } from './bundle';
 import { setCurrentVersion } from './deployment';
-import { activitySettings, createRedactionWorker, deploymentVersion, workerCache } from './worker';
+import { activitySettings, createRedactionWorker, deploymentVersion, shutdownTimes, workerCache } from './worker';
 
 export interface RunWorkerOptions {
   signal?: AbortSignal;
@@ -26,7 +26,9 @@ export interface RunWorkerOptions {
 export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Promise<void> {
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL });
   const { workflowBundle } = workflowSource(config.WORKFLOW_BUNDLE_PATH); // a missing bundle stops us before connecting
-  installRuntime(logger, config.TEMPORAL_SDK_METRICS_PORT);
+  // With a signal the caller decides when to stop (npm start stops the HTTP service first), so the SDK's
+  // runtime must not shut the worker down on SIGINT/SIGTERM by itself.
+  installRuntime(logger, config.TEMPORAL_SDK_METRICS_PORT, opts.signal ? [] : undefined);
   const address = config.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS;
   let connection: NativeConnection;
   try {
@@ -46,9 +48,9 @@ export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Pr
       cache: workerCache(config),
       workflowBundle,
       deployment: deploymentVersion(config),
+      ...shutdownTimes(config),
     });
     const metrics = config.WORKER_METRICS_PORT ? await serveWorkerMetrics(config.WORKER_METRICS_PORT) : undefined;
-    opts.signal?.addEventListener('abort', () => worker.shutdown());
     const version = deploymentVersion(config);
     logger.info(
       { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, deployment: version, prebuiltBundle: config.WORKFLOW_BUNDLE_PATH ?? false },
@@ -56,17 +58,23 @@ export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Pr
     );
     try {
       const running = worker.run();
-      if (opts.makeCurrent && version) {
+      const stopNow = (): void => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      };
+      // A stop asked for while we were connecting counts too (an aborted signal never fires 'abort' again).
+      if (opts.signal?.aborted) stopNow();
+      else opts.signal?.addEventListener('abort', stopNow, { once: true });
+      if (opts.makeCurrent && version && !opts.signal?.aborted) {
         try {
-          await setCurrentVersion(connection.workflowService, config.TEMPORAL_NAMESPACE, version);
+          await setCurrentVersion(connection.workflowService, config.TEMPORAL_NAMESPACE, version, undefined, opts.signal);
+          logger.info({ deployment: version }, 'worker deployment version set current');
         } catch (err) {
-          worker.shutdown();
+          stopNow();
           await running.catch(() => undefined);
-          throw err;
+          if (!opts.signal?.aborted) throw err; // stopped meanwhile: there is nothing to make current
         }
-        logger.info({ deployment: version }, 'worker deployment version set current');
       }
-      opts.onReady?.();
+      if (!opts.signal?.aborted) opts.onReady?.();
       await running;
     } finally {
       metrics?.close();
@@ -78,15 +86,17 @@ export async function runWorker(config: Config, opts: RunWorkerOptions = {}): Pr
 }
 
 let runtimeInstalled = false;
-/** Routes SDK and core logs through the masking logger. Must run before any connection. */
 /**
+ * Routes SDK and core logs through the masking logger. Must run before any connection.
  * With `sdkMetricsPort` the SDK serves its own Prometheus metrics there (workflow-task latency, sticky cache,
  * slots, poll results), beside the product's (WORKER_METRICS_PORT); durations in seconds.
+ * `shutdownSignals`: the signals on which the SDK shuts its workers down (default: the SDK's own list).
  */
-export function installRuntime(logger: ReturnType<typeof createLogger>, sdkMetricsPort?: number): void {
+export function installRuntime(logger: ReturnType<typeof createLogger>, sdkMetricsPort?: number, shutdownSignals?: NodeJS.Signals[]): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
+    ...(shutdownSignals ? { shutdownSignals } : {}),
     logger: temporalLogger(logger),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },

@@ -1,6 +1,7 @@
 // Builds the redaction worker from its clients; used by the entrypoint, `npm start` and tests.
 import type { WebClient } from '@slack/web-api';
 import type { DataConverter, Duration, WorkerDeploymentVersion } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { workerMetricsInterceptor } from '../metrics/worker';
@@ -23,6 +24,8 @@ export interface RedactionWorkerOptions {
   /** Worker Versioning: this worker serves one version of the deployment (docs/versioning.md). */
   deployment?: WorkerDeploymentVersion;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Past this, shutdown stops waiting for activities that ignore their cancellation (run() rejects). */
+  shutdownForceTime?: WorkerOptions['shutdownForceTime'];
   /** Workflow cache and sticky queue sizing (see config: WORKER_MAX_CACHED_WORKFLOWS etc.). */
   cache?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'maxConcurrentWorkflowTaskExecutions'>;
 }
@@ -44,6 +47,7 @@ export async function createRedactionWorker(opts: RedactionWorkerOptions): Promi
     interceptors: { activity: [workerMetricsInterceptor] },
     // On SIGTERM the worker stops polling and lets activities in flight finish within this time.
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
+    shutdownForceTime: opts.shutdownForceTime,
     ...opts.cache,
   });
   // The OCR pool's threads would keep the process alive: they end when the worker stops running.
@@ -59,6 +63,15 @@ export function workerCache(config: Config): NonNullable<RedactionWorkerOptions[
     stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_QUEUE_TIMEOUT as Duration,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   };
+}
+
+/** How long a cancelled activity may take to give up, after the grace time, before shutdown stops waiting. */
+export const SHUTDOWN_FORCE_AFTER_GRACE_MS = 10_000;
+
+/** Graceful shutdown bounds from WORKER_SHUTDOWN_GRACE_TIME. */
+export function shutdownTimes(config: Pick<Config, 'WORKER_SHUTDOWN_GRACE_TIME'>): { shutdownGraceTime: number; shutdownForceTime: number } {
+  const grace = msToNumber(config.WORKER_SHUTDOWN_GRACE_TIME as Duration);
+  return { shutdownGraceTime: grace, shutdownForceTime: grace + SHUTDOWN_FORCE_AFTER_GRACE_MS };
 }
 
 /** This worker's deployment version, when a build id is configured. */

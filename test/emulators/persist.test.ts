@@ -61,3 +61,23 @@ test('a second save without changes does not rewrite the file, and an unreadable
   expect(statSync(badFile).mtimeMs).toBe(mtimeMs);
   p.close();
 });
+
+test('the Zendesk store’s places (side conversations, fields, users) come back with their methods', async () => {
+  const placesFile = join(mkdtempSync(join(tmpdir(), 'persist-')), 'emulators.v8');
+  const first = await start();
+  const seeded = await first.zendesk.control.seedTicket({ subject: 'billing', comments: [{ body: 'hello' }] });
+  await first.zendesk.control.seedSideConversation(seeded.ticket.id, { subject: 'to finance', messages: [{ body: 'see the ticket' }] });
+  persistStores(placesFile, { zendesk: first.zendesk.store }).close();
+
+  const second = await start();
+  persistStores(placesFile, { zendesk: second.zendesk.store }).close();
+  const auth = `Basic ${Buffer.from(`${second.zendesk.email}/token:${second.zendesk.token}`).toString('base64')}`;
+  const res = await fetch(`${second.zendesk.url}/api/v2/tickets/${seeded.ticket.id}/side_conversations`, { headers: { authorization: auth } });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { side_conversations: Array<{ subject: string }> };
+  expect(body.side_conversations.map((c) => c.subject)).toEqual(['to finance']);
+  // The places still serve the live store, not a copy of it.
+  const next = await second.zendesk.control.seedTicket({ subject: 'next', comments: [{ body: 'x' }] });
+  await second.zendesk.control.seedSideConversation(next.ticket.id, { messages: [{ body: 'another' }] });
+  expect((await fetch(`${second.zendesk.url}/api/v2/tickets/${next.ticket.id}/side_conversations`, { headers: { authorization: auth } })).status).toBe(200);
+});

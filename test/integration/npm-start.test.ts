@@ -1,44 +1,23 @@
-/** `npm start` prints ✔ only for what is up, after it is up; the CLI finds it; the emulators keep their state. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+/** `npm start` prints ✔ only for what is up, after it is up; the CLI finds it; the emulators keep their state;
+ * it refuses a Temporal server it did not start on its port, unless TEMPORAL_ADDRESS names it. */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ZendeskControl } from '../../sandbox/zendesk';
 import { EncryptionCodec, parsePayloadKeys } from '../../security/codec';
-import { freePort } from '../../scripts/dev-server';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { freePort, startDevServer, type DevServer } from '../../scripts/dev-server';
 import { runCli, STACK_LINE } from '../helpers/cli';
+import { eventually } from '../helpers/harness';
+import { commandLine, descendants, npmStart, processesMentioning, running, untilOutput, type NpmStart } from '../helpers/processes';
 
-const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-
-interface Started {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: NodeJS.ProcessEnv): Started {
-  const child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exited };
-}
-
-async function until(what: string, check: () => boolean, s: Started, timeoutMs = 150_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (s.child.exitCode !== null) throw new Error(`npm start exited (${s.child.exitCode}) before ${what}:\n${s.out()}\n${s.err()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${s.out()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+type Started = NpmStart;
+const start = npmStart;
+const until = (what: string, check: () => boolean, s: Started, timeoutMs?: number) => untilOutput(s, what, check, timeoutMs);
 
 async function ports() {
   return { PORT: String(await freePort()), SANDBOX_ZENDESK_PORT: String(await freePort()), SANDBOX_SLACK_PORT: String(await freePort()) };
@@ -147,4 +126,87 @@ test('the embedded Web UI decodes from its first page load: its settings name a 
     s.child.kill('SIGINT');
     await s.exited;
   }
+});
+
+describe('a Temporal server npm start did not start', () => {
+  let foreign: DevServer;
+  beforeAll(async () => {
+    foreign = await startDevServer({ startTimeoutMs: 90_000 }); // as `temporal server start-dev` by hand, or a leftover
+  }, 120_000);
+  afterAll(async () => foreign?.stop());
+
+  /** Without TEMPORAL_ADDRESS: npm start would embed its own server on TEMPORAL_PORT. */
+  const embedding = async (temporalPort: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+    return { REDACTOR_DATA_DIR: dir, TEMPORAL_TASK_QUEUE: `npm-start-${randomUUID()}`, ...(await ports()), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(await freePort()) };
+  };
+
+  test('on TEMPORAL_PORT, left by an earlier run: refused in one line that names it and TEMPORAL_ADDRESS; nothing left', async () => {
+    const env = await embedding(foreign.port);
+    // What an earlier npm start that died without its cleanup leaves behind: its server's record.
+    writeFileSync(join(env.REDACTOR_DATA_DIR, 'temporal.pid'), JSON.stringify({ pid: foreign.pid, port: foreign.port, startedBy: 1 }));
+    const s = start(env);
+    expect(await s.exited).toBe(1);
+    const lines = s.err().trim().split('\n');
+    expect(lines).toEqual([
+      `Cannot start: a Temporal server that this npm start did not start answers on 127.0.0.1:${foreign.port} (TEMPORAL_PORT); ` +
+        `an earlier npm start left it running (pid ${foreign.pid}): stop it with \`kill ${foreign.pid}\`, ` +
+        `or set TEMPORAL_ADDRESS=127.0.0.1:${foreign.port} to use it, or TEMPORAL_PORT to a free port.`,
+    ]);
+    expect(s.err()).not.toMatch(STACK_LINE);
+    expect(s.out()).not.toContain('✔');
+    expect(processesMentioning(env.REDACTOR_DATA_DIR)).toEqual([]);
+    expect(running(foreign.pid)).toBe(true); // refused, not killed: it is not ours
+  });
+
+  test('on TEMPORAL_PORT, a program that is not Temporal: refused in one line naming TEMPORAL_PORT and TEMPORAL_ADDRESS', async () => {
+    const plain: Server = createServer((socket) => socket.end());
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
+    const port = (plain.address() as { port: number }).port;
+    try {
+      const env = await embedding(port);
+      const s = start(env);
+      expect(await s.exited).toBe(1);
+      const lines = s.err().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Cannot start: port ${port} (TEMPORAL_PORT) is in use by a program that is not a Temporal server`);
+      expect(lines[0]).toContain('TEMPORAL_ADDRESS=host:port');
+      expect(s.out()).not.toContain('✔');
+      expect(processesMentioning(env.REDACTOR_DATA_DIR)).toEqual([]);
+    } finally {
+      plain.close();
+    }
+  });
+
+  test('named by TEMPORAL_ADDRESS: npm start attaches to it and starts no server of its own', async () => {
+    const env = { ...(await embedding(foreign.port)), TEMPORAL_ADDRESS: foreign.address };
+    const s = start(env);
+    try {
+      await until('the worker and the hint', () => s.out().includes('Try it: npm run demo'), s);
+      expect(s.out()).toContain(`✔ Temporal        ${foreign.address}  (TEMPORAL_ADDRESS: a server you run; no embedded server started)`);
+      expect(s.out()).not.toContain('starting an embedded Temporal dev server');
+      expect(s.out()).toContain(`✔ worker          task queue ${env.TEMPORAL_TASK_QUEUE} on ${foreign.address}`);
+      expect(descendants(s.pid).map(commandLine).filter((c) => c.includes('temporal'))).toEqual([]);
+      // Its worker polls the server named.
+      const connection = await Connection.connect({ address: foreign.address });
+      try {
+        const pollers = async () =>
+          (
+            await connection.workflowService.describeTaskQueue({
+              namespace: 'default',
+              taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
+              taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            })
+          ).pollers?.length ?? 0;
+        await eventually(async () => (await pollers()) > 0, 30_000, 'a poller on the named server');
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      s.child.kill('SIGINT');
+    }
+    expect(await s.exited).toBe(0);
+    expect(processesMentioning(env.REDACTOR_DATA_DIR)).toEqual([]);
+    expect(running(foreign.pid)).toBe(true);
+  });
 });
