@@ -116,11 +116,13 @@ export interface JsonlLine {
   check: JsonTextCheck;
 }
 
+const LINE: JsonlLine = { id: [0, 0], text: [0, 0], check: 'cold' };
+
 /**
  * Reads a line shaped exactly like `JSON.stringify({ id, text })` output: `{"id":<id>,"text":"…"}`, with a
  * safe integer, a plain ASCII string or null as id. Returns the id's JSON source, the text's content and whether
  * the text may hold a card number; `undefined` for any other shape or invalid JSON text (the caller parses such
- * lines properly). `\n`, `\r`, `\t` count as separators.
+ * lines properly). `\n`, `\r`, `\t` count as separators. The result is valid until the next call.
  */
 export function readJsonlLine(buf: Uint8Array, start: number, end: number): JsonlLine | undefined {
   if (end > start && buf[end - 1] === 13) end--;
@@ -142,12 +144,19 @@ export function readJsonlLine(buf: Uint8Array, start: number, end: number): Json
     while (p < end && buf[p]! >= 48 && buf[p]! <= 57) p++;
     if (p === d || p - d > 15 || (buf[d] === 48 && p - d > 1)) return undefined;
   }
-  const id: [number, number] = [idStart, p];
+  const idEnd = p;
   for (let i = 0; i < TEXT_KEY.length; i++) if (buf[p + i] !== TEXT_KEY[i]) return undefined;
   p += TEXT_KEY.length;
   if (buf[end - 1] !== 125 || buf[end - 2] !== 34) return undefined; // the text ends the line with `"}`
   const check = jsonTextCheck(buf, p, end - 2);
-  return check === undefined ? undefined : { id, text: [p, end - 2], check };
+  if (check === undefined) return undefined;
+  // One result object for every call (most of a file is lines read once and answered at once).
+  LINE.id[0] = idStart;
+  LINE.id[1] = idEnd;
+  LINE.text[0] = p;
+  LINE.text[1] = end - 2;
+  LINE.check = check;
+  return LINE;
 }
 
 /** Checks the raw bytes of a JSON string's content; `undefined` when they are not valid JSON string content. */
