@@ -5,90 +5,60 @@
  * signed, retried), CONCURRENCY at a time. Prints Zendesk API calls and workflow starts per 1,000 clean
  * comments, comment-to-card latency (comment created → card in the leads' channel) p50/p95, that every card
  * was found, and the Temporal events of each request path read from real histories (for the README's sums).
+ * Then a lead takes COST_CLAIMS of the cards (the "Take it" button, through the service), one at a time, and
+ * each request runs to its end: Zendesk API calls from the click to the end, and the whole history's actions.
  *
- *   npm run bench:cost                      # COST_TICKETS=200 COST_CLEAN=1000 COST_CARDS=20 COST_CONCURRENCY=20
+ *   npm run bench:cost    # COST_TICKETS=200 COST_CLEAN=1000 COST_CARDS=20 COST_CLAIMS=5 COST_CONCURRENCY=20
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createSlackClient } from '../activities/slack-api';
-import { createZendeskApi } from '../activities/zendesk-api';
-import { loadConfig } from '../config';
-import { startSlackSandbox } from '../sandbox/slack';
-import { startZendeskSandbox, type ZdComment, type ZdTicket } from '../sandbox/zendesk';
+import { CLAIM_ACTION_ID } from '../activities/slack-card';
+import { type ZdComment, type ZdTicket } from '../sandbox/zendesk';
 import { COMMENT_TRIGGER_TEMPLATE, deliverWebhook, renderTriggerBody } from '../sandbox/zendesk/trigger';
-import { startDevServer } from '../scripts/dev-server';
-import { createDataConverter, generatePayloadKey, parsePayloadKeys } from '../security/codec';
 import { createLogger } from '../security/logger';
 import { buildServer } from '../service/server';
-import { activitySettings, createRedactionWorker } from '../workers/worker';
 import { redactionWorkflowId } from '../workflows/ids';
+import { CHANNEL, historyCounts, pool, runWorkerInProcess, startBenchStack, testPan } from './harness';
 import { percentile } from './ingest';
 
 const N = Number(process.env.COST_TICKETS ?? 200);
 const M = Number(process.env.COST_CLEAN ?? 1000);
 const K = Number(process.env.COST_CARDS ?? 20);
+const CLAIMS = Number(process.env.COST_CLAIMS ?? 5);
 const CONCURRENCY = Number(process.env.COST_CONCURRENCY ?? 20);
-const CHANNEL = 'C0REDACT';
+const LEAD = 'U0LEAD1';
 
-/** Test card numbers built at run time (Luhn), never written in source. */
-function testPan(seed: number): string {
-  const body = `4${String(100000000000000 + seed * 7919).slice(0, 14)}`;
-  let sum = 0;
-  for (let i = body.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
-    let d = body.charCodeAt(i) - 48;
-    if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
+/**
+ * Temporal actions as Temporal Cloud bills them, from a history: the start, each signal and accepted update,
+ * each activity (scheduled: a retry is another), each local activity (a marker), timer and search-attribute
+ * upsert. Queries are not in a history: the benchmarks send none to these workflows.
+ */
+function actions(c: Map<string, number>): { total: number; detail: string } {
+  const n = (k: string) => c.get(k) ?? 0;
+  const parts: [string, number][] = [
+    ['start', n('workflowExecutionStarted')],
+    ['signals', n('workflowExecutionSignaled')],
+    ['updates', n('workflowExecutionUpdateAccepted')],
+    ['activities', n('activityTaskScheduled')],
+    ['local activities', n('markerRecorded')],
+    ['timers', n('timerStarted')],
+    ['upserts', n('upsertWorkflowSearchAttributes')],
+  ];
+  const total = parts.reduce((a, [, v]) => a + v, 0);
+  return { total, detail: `${parts.map(([k, v]) => `${k} ${v}`).join(', ')}; ${n('workflowTaskCompleted')} workflow tasks, ${n('total')} events` };
 }
 
-async function pool<T>(items: T[], concurrency: number, job: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) await job(items[i]!);
-  }));
-}
+/** Whether a channel message is the card of `ticketId` ("#14" is not ticket 1's). */
+const cardOf = (message: unknown, ticketId: number): boolean => new RegExp(`#${ticketId}(?!\\d)`).test(JSON.stringify(message));
 
 async function main(): Promise<void> {
-  const server = await startDevServer({ startTimeoutMs: 90_000 });
-  const zendesk = await startZendeskSandbox();
-  const slack = await startSlackSandbox();
-  const config = loadConfig({
-    ZENDESK_URL: zendesk.url,
-    ZENDESK_EMAIL: zendesk.email,
-    ZENDESK_API_TOKEN: zendesk.token,
-    ZENDESK_WEBHOOK_SECRET: 'bench-webhook-secret',
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: slack.signingSecret,
-    SLACK_CHANNEL_ID: CHANNEL,
-    SLACK_LEAD_USER_IDS: 'U0LEAD1',
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_TASK_QUEUE: `bench-cost-${randomUUID()}`,
-    PAYLOAD_KEYS: generatePayloadKey('bench-key'),
-    FINGERPRINT_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
-  const dataConverter = createDataConverter(parsePayloadKeys(config.PAYLOAD_KEYS));
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, dataConverter });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const slackClient = createSlackClient({ apiUrl: config.SLACK_API_URL, botToken: config.SLACK_BOT_TOKEN, timeoutMs: 5000 });
-  const worker = await createRedactionWorker({
-    connection: nativeConnection,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    zendesk: createZendeskApi({ url: config.ZENDESK_URL, email: config.ZENDESK_EMAIL, token: config.ZENDESK_API_TOKEN, timeoutMs: 5000 }),
-    slack: slackClient,
-    dataConverter,
-    settings: activitySettings(config),
-    shutdownGraceTime: '2 seconds',
-  });
-  const running = worker.run();
-  const app = buildServer({ config, temporal: client, slack: slackClient, logger: createLogger({ level: 'silent' }) });
+  const stack = await startBenchStack('cost');
+  const { zendesk, slack, config, client } = stack;
+  await runWorkerInProcess(stack);
+  const app = buildServer({ config, temporal: client, slack: stack.slackClient, logger: createLogger({ level: 'silent' }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/webhooks/zendesk`;
+  stack.defer(() => app.close());
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const url = `${base}/webhooks/zendesk`;
   const deliver = (ticket: ZdTicket, comment: ZdComment) =>
     deliverWebhook(url, renderTriggerBody(COMMENT_TRIGGER_TEMPLATE, ticket, comment), { secret: config.ZENDESK_WEBHOOK_SECRET, retryDelayMs: 500 });
   const apiCalls = async () => (await zendesk.control.calls()).filter((c) => c.path.startsWith('/api/v2'));
@@ -132,13 +102,13 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const missed: number[] = [];
     await pool(cardTickets, CONCURRENCY, async (ticketId) => {
-      const { ticket, comment } = await zendesk.control.addComment(ticketId, { body: `Please charge my card ${testPan(ticketId)} exp 04/29 thanks` });
+      const { ticket, comment } = await zendesk.control.addComment(ticketId, { body: `Please charge my card ${testPan(ticketId, '4', 7919)} exp 04/29 thanks` });
       const createdAt = Date.now();
       await deliver(ticket, comment);
       const deadline = createdAt + 180_000;
       for (;;) {
         const messages = await slack.control.messages(CHANNEL);
-        if (messages.some((m) => JSON.stringify(m).includes(`#${ticketId}`))) {
+        if (messages.some((m) => cardOf(m, ticketId))) {
           latencies.push(Date.now() - createdAt);
           return;
         }
@@ -161,18 +131,8 @@ async function main(): Promise<void> {
     // (a clean comment too long for the trigger's text: the workflow reads it and ends no_card_data).
     await new Promise((r) => setTimeout(r, 2_000)); // the task after the card post (stage, reminder timer)
     const events = async (ticketId: number) => {
-      const history = await client.workflow.getHandle(redactionWorkflowId(ticketId)).fetchHistory();
-      const counts = new Map<string, number>();
-      for (const e of history.events ?? []) {
-        const type = Object.entries(e).find(([k, v]) => k.endsWith('EventAttributes') && v)?.[0].replace(/EventAttributes$/, '') ?? 'other';
-        counts.set(type, (counts.get(type) ?? 0) + 1);
-      }
-      const n = (k: string) => counts.get(k) ?? 0;
-      return (
-        `${history.events?.length ?? 0} events; started ${n('workflowExecutionStarted')}, signals ${n('workflowExecutionSignaled')}, ` +
-        `activities ${n('activityTaskScheduled')}, local activities (markers) ${n('markerRecorded')}, timers ${n('timerStarted')}, ` +
-        `search attribute upserts ${n('upsertWorkflowSearchAttributes')}`
-      );
+      const a = actions(await historyCounts(client, redactionWorkflowId(ticketId)));
+      return `${a.total} actions (${a.detail})`;
     };
     process.stdout.write(`history   card request, to awaiting_claim: ${await events(cardTickets[0]!)}\n`);
     const longTicket = ticketIds[ticketIds.length - 1]!;
@@ -183,16 +143,35 @@ async function main(): Promise<void> {
     process.stdout.write(
       `history   fallback (text cut by the trigger, clean): ${await events(longTicket)}; Zendesk API calls ${(await apiCalls()).length}\n`,
     );
+
+    // A lead takes cards one at a time (so each request's calls are its own) and each runs to its end.
+    const claimed = cardTickets.slice(0, Math.min(CLAIMS, cardTickets.length));
+    const perClaim: { calls: number; actions: number }[] = [];
+    for (const ticketId of claimed) {
+      const card = (await slack.control.messages(CHANNEL)).find((m) => cardOf(m, ticketId));
+      if (!card) throw new Error(`no card for ticket ${ticketId}`);
+      await zendesk.control.clearCalls();
+      const click = await slack.control.click({ channel: CHANNEL, ts: card.ts, actionId: CLAIM_ACTION_ID, userId: LEAD, url: `${base}/slack/interactions` });
+      if (click.status !== 200) throw new Error(`claim of ticket ${ticketId} answered ${click.status}`);
+      const result = (await Promise.race([
+        client.workflow.getHandle(redactionWorkflowId(ticketId)).result(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`ticket ${ticketId}: no end within 180 s of its claim`)), 180_000).unref()),
+      ])) as { outcome?: string };
+      const calls = (await apiCalls()).length;
+      const whole = actions(await historyCounts(client, redactionWorkflowId(ticketId)));
+      perClaim.push({ calls, actions: whole.total });
+      process.stdout.write(`claimed   ticket ${ticketId}: ${result.outcome}; Zendesk API calls from the claim to the end ${calls}; whole request ${whole.total} actions (${whole.detail})\n`);
+    }
+    if (perClaim.length > 0) {
+      const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1);
+      process.stdout.write(
+        `claimed   mean of ${perClaim.length}: ${mean(perClaim.map((p) => p.calls))} Zendesk API calls from the claim to the end, ` +
+          `${mean(perClaim.map((p) => p.actions))} Temporal actions for the whole request\n`,
+      );
+    }
     if (missed.length > 0 || cleanStarts / M > 0.001 || (cleanCalls / M) * 1000 > 10) process.exitCode = 1;
   } finally {
-    await app.close();
-    worker.shutdown();
-    await running;
-    await nativeConnection.close();
-    await connection.close();
-    await zendesk.close();
-    await slack.close();
-    await server.stop();
+    await stack.stop();
   }
 }
 

@@ -6,12 +6,16 @@
  *   BENCH_1GB=1 npm run bench:detect     # also: CLI on a 1 GB file, peak RSS (streaming check)
  *   BENCH_MB=128 npm run bench:detect    # bigger default file
  *
+ * It builds the CLI bundle first (npm run build:cli), as an installed CLI would have it, and checks that the
+ * CLI prints exactly what the library finds in the whole file (table and --jsonl).
+ *
  * Data goes to bench/.data/ (gitignored). Card numbers are generated (random + Luhn), never written in source.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findCardNumbers } from '../detection';
+import { cardDigits, findCardNumbers, type CardFinding } from '../detection';
+import { buildCli } from '../scripts/build-cli';
 import { rng } from '../test/unit/detection/corpus';
 
 const ROOT = resolve(__dirname, '..');
@@ -175,8 +179,7 @@ function timeLibrary(text: string): { secs: number; findings: number } {
 }
 
 /** Runs the CLI under /usr/bin/time -v: wall seconds, peak RSS (kB), exit code. */
-function runCli(file: string, flags: string[] = []): { wall: number; rssKb: number; code: number | null; lines: number } {
-  const out = join(DATA, 'scan-output.txt');
+function runCli(file: string, flags: string[] = [], out = join(DATA, 'scan-output.txt')): { wall: number; rssKb: number; code: number | null; lines: number } {
   const fd = openSync(out, 'w');
   const hasTime = existsSync('/usr/bin/time');
   const cmd = hasTime ? '/usr/bin/time' : process.execPath;
@@ -199,7 +202,46 @@ function timeRg(file: string, pattern: string): { secs: number; matches: number 
   return { secs, matches: Number(r.stdout.trim() || 0) };
 }
 
-function main(): void {
+/** What `redactor scan` (table mode) must print for `file`: the library's findings in the whole text. */
+function tableReference(name: string, text: string): string {
+  let out = '';
+  let line = 1;
+  let lineStart = 0;
+  for (const f of findCardNumbers(text)) {
+    for (let nl = text.indexOf('\n', lineStart); nl >= 0 && nl < f.start; nl = text.indexOf('\n', lineStart)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    const masked = '*'.repeat(cardDigits(text, f).length - 4) + f.last4;
+    out += `${name}:${line}:${f.start - lineStart + 1}\t${f.brand}\t${masked}${f.cvv ? '  +cvv' : ''}\n`;
+  }
+  return out;
+}
+
+/** What `redactor scan --jsonl` must print: one line per record, the library's findings in its text. */
+function jsonlReference(jsonl: string): string {
+  const pick = (f: CardFinding) => (f.cvv ? { start: f.start, end: f.end, last4: f.last4, brand: f.brand, cvv: f.cvv } : { start: f.start, end: f.end, last4: f.last4, brand: f.brand });
+  let out = '';
+  for (const line of jsonl.split('\n')) {
+    if (line.trim() === '') continue;
+    const { id, text } = JSON.parse(line) as { id: unknown; text: string };
+    out += `${JSON.stringify({ id, findings: findCardNumbers(text).map(pick) })}\n`;
+  }
+  return out;
+}
+
+/** `identical` or where the CLI's output first differs from the reference. */
+function compareOutput(file: string, reference: string): string {
+  const got = readFileSync(file, 'utf8');
+  if (got === reference) return `identical to the library's (${reference.split('\n').length - 1} lines)`;
+  const a = got.split('\n');
+  const b = reference.split('\n');
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `DIFFERS from the library's at line ${i + 1} (cli ${a.length - 1} lines, library ${b.length - 1})`;
+}
+
+async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const file = join(DATA, `tickets-${TARGET_MB}mb.txt`);
   const t0 = process.hrtime.bigint();
@@ -236,6 +278,8 @@ function main(): void {
       `${(gen.bytes / MB / Math.min(...libSecs)).toFixed(0)} MB/s), ${findings} findings for ${gen.cards} inserted card numbers`,
   );
 
+  const bundleBytes = await buildCli();
+  console.log(`cli       bundle built (npm run build:cli, ${Math.round(bundleBytes / 1024)} KiB): bin/redactor.js runs it for scan`);
   const empty = join(DATA, 'empty.txt');
   closeSync(openSync(empty, 'w'));
   const startup = Math.min(runCli(empty).wall, runCli(empty).wall);
@@ -244,13 +288,13 @@ function main(): void {
   // CLI and ripgrep alternate on each file, so both see the same machine load; best of 3 for each.
   const CLI_ROUNDS = 3;
   const modes = [
-    { name: 'table', file, bytes: gen.bytes, flags: [] as string[] },
-    { name: 'jsonl', file: jsonlFile, bytes: jsonl.bytes, flags: ['--jsonl'] },
+    { name: 'table', file, bytes: gen.bytes, flags: [] as string[], out: join(DATA, 'scan-output.txt') },
+    { name: 'jsonl', file: jsonlFile, bytes: jsonl.bytes, flags: ['--jsonl'], out: join(DATA, 'scan-output.jsonl') },
   ].map((m) => {
     const cli: ReturnType<typeof runCli>[] = [];
     const rg = RG_PATTERNS.map(() => [] as number[]);
     for (let round = 0; round < CLI_ROUNDS; round++) {
-      cli.push(runCli(m.file, m.flags));
+      cli.push(runCli(m.file, m.flags, m.out));
       RG_PATTERNS.forEach(({ pattern }, k) => {
         const t = rgMissing ? undefined : timeRg(m.file, pattern);
         if (t) rg[k]!.push(t.secs);
@@ -262,9 +306,11 @@ function main(): void {
     const cliMbps = m.bytes / MB / m.cli.wall;
     console.log(
       `cli       redactor scan ${m.flags.join(' ') || '(table)'} on ${(m.bytes / MB).toFixed(1)} MB: ${cliMbps.toFixed(0)} MB/s (${m.cli.wall.toFixed(2)} s wall, ` +
-        `best of ${CLI_ROUNDS}; node+tsx startup ${startup.toFixed(2)} s; exit ${m.cli.code}, ${m.cli.lines} lines), peak RSS ${(m.cli.rssKb / 1024).toFixed(0)} MB`,
+        `best of ${CLI_ROUNDS}; startup ${startup.toFixed(2)} s; exit ${m.cli.code}, ${m.cli.lines} lines), peak RSS ${(m.cli.rssKb / 1024).toFixed(0)} MB`,
     );
   }
+  console.log(`check     table output ${compareOutput(modes[0]!.out, tableReference(file, text))}`);
+  console.log(`check     jsonl output ${compareOutput(modes[1]!.out, jsonlReference(readFileSync(jsonlFile, 'utf8')))}`);
 
   if (rgMissing) console.log('ripgrep   rg not found (Debian: apt-get install -y ripgrep); no ratio');
   else {
@@ -303,4 +349,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,7 +1,7 @@
 // How the CLI reports a failure: a message saying what to do, never a stack trace for a user's mistake or an
 // unreachable dependency (REDACTOR_DEBUG=1 adds the stack, for a bug report).
 import type { Writable } from 'node:stream';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/errors';
 import { TemporalUnreachableError } from '../config/temporal';
 
 /** A problem the user can fix; `exitCode` 2 for usage. */

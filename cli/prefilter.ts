@@ -39,9 +39,15 @@ function jsonNotable(w: number): number {
   );
 }
 
-/** A 32-bit view of the buffer's memory, for the word-at-a-time skip. */
+/** A 32-bit view of the buffer's memory, for the word-at-a-time skip; kept while the caller reuses its buffer. */
+let viewed: ArrayBufferLike | undefined;
+let view: Int32Array<ArrayBufferLike> = new Int32Array(0);
 function wordsOf(buf: Uint8Array): Int32Array {
-  return new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
+  if (buf.buffer !== viewed) {
+    viewed = buf.buffer;
+    view = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
+  }
+  return view;
 }
 
 /**
@@ -50,22 +56,26 @@ function wordsOf(buf: Uint8Array): Int32Array {
  */
 export function candidateLines(buf: Uint8Array, from = 0, to = buf.length): number[] {
   const spans: number[] = [];
-  const words = wordsOf(buf);
-  const base = buf.byteOffset;
   let runStart = -1;
   let digits = 0;
   let p = from;
+  let bytewiseUntil = from; // after a window without a stop byte, go byte by byte past it before skipping again
   while (p < to) {
-    if (runStart < 0 && ((base + p) & 3) === 0) {
-      // Not in a run: skip whole words without a digit (a run starts only at a digit).
-      let w = (base + p) >> 2;
-      const last = (base + to) >> 2;
-      for (; w < last; w++) {
-        const x = words[w]!;
-        const x7 = x & LOW7;
-        if (((x & HIGH) | ((((0xb9b9b9b9 | 0) - x7) | 0) & ~x & ((x7 + 0x50505050) | 0) & HIGH)) !== 0) break; // digitish, inlined
+    if (runStart < 0 && p >= bytewiseUntil) {
+      // Not in a run. A run worth reporting has ≥ 12 digits, so it covers any 12 bytes in a row from its start:
+      // when the 12th byte from p stops runs (a letter, most of the time), no such run starts in those 12.
+      // Otherwise start over after the last stopping byte before it (Boyer-Moore-Horspool, on classes).
+      while (p + MIN_DIGITS <= to) {
+        let q = p + MIN_DIGITS - 1;
+        if (CLASS[buf[q]!] === OTHER) {
+          p = q + 1;
+          continue;
+        }
+        while (--q >= p && CLASS[buf[q]!] !== OTHER);
+        if (q < p) break; // 12 digits and separators in a row: read them one by one
+        p = q + 1;
       }
-      p = (w << 2) - base;
+      bytewiseUntil = p + MIN_DIGITS;
       if (p >= to) break;
     }
     const k = CLASS[buf[p]!]!;
@@ -99,13 +109,22 @@ export type JsonTextCheck = 'cold' | 'hot' | 'unsure';
 const ID_PREFIX = [123, 34, 105, 100, 34, 58]; // {"id":
 const TEXT_KEY = [44, 34, 116, 101, 120, 116, 34, 58, 34]; // ,"text":"
 
+/** What readJsonlLine found: byte ranges of the id's JSON source and of the text's (still escaped) content. */
+export interface JsonlLine {
+  id: [number, number];
+  text: [number, number];
+  check: JsonTextCheck;
+}
+
+const LINE: JsonlLine = { id: [0, 0], text: [0, 0], check: 'cold' };
+
 /**
  * Reads a line shaped exactly like `JSON.stringify({ id, text })` output: `{"id":<id>,"text":"…"}`, with a
- * safe integer, a plain ASCII string or null as id. Returns the id's JSON source and whether the text may hold
- * a card number; `undefined` for any other shape or invalid JSON text (the caller parses such lines properly).
- * `\n`, `\r`, `\t` count as separators.
+ * safe integer, a plain ASCII string or null as id. Returns the id's JSON source, the text's content and whether
+ * the text may hold a card number; `undefined` for any other shape or invalid JSON text (the caller parses such
+ * lines properly). `\n`, `\r`, `\t` count as separators. The result is valid until the next call.
  */
-export function readJsonlLine(buf: Uint8Array, start: number, end: number): { id: [number, number]; check: JsonTextCheck } | undefined {
+export function readJsonlLine(buf: Uint8Array, start: number, end: number): JsonlLine | undefined {
   if (end > start && buf[end - 1] === 13) end--;
   if (end - start < ID_PREFIX.length + TEXT_KEY.length + 3) return undefined;
   for (let i = 0; i < ID_PREFIX.length; i++) if (buf[start + i] !== ID_PREFIX[i]) return undefined;
@@ -125,12 +144,19 @@ export function readJsonlLine(buf: Uint8Array, start: number, end: number): { id
     while (p < end && buf[p]! >= 48 && buf[p]! <= 57) p++;
     if (p === d || p - d > 15 || (buf[d] === 48 && p - d > 1)) return undefined;
   }
-  const id: [number, number] = [idStart, p];
+  const idEnd = p;
   for (let i = 0; i < TEXT_KEY.length; i++) if (buf[p + i] !== TEXT_KEY[i]) return undefined;
   p += TEXT_KEY.length;
   if (buf[end - 1] !== 125 || buf[end - 2] !== 34) return undefined; // the text ends the line with `"}`
   const check = jsonTextCheck(buf, p, end - 2);
-  return check === undefined ? undefined : { id, check };
+  if (check === undefined) return undefined;
+  // One result object for every call (most of a file is lines read once and answered at once).
+  LINE.id[0] = idStart;
+  LINE.id[1] = idEnd;
+  LINE.text[0] = p;
+  LINE.text[1] = end - 2;
+  LINE.check = check;
+  return LINE;
 }
 
 /** Checks the raw bytes of a JSON string's content; `undefined` when they are not valid JSON string content. */
@@ -169,4 +195,24 @@ function jsonTextCheck(buf: Uint8Array, from: number, to: number): JsonTextCheck
     p++;
   }
   return digits >= MIN_DIGITS ? 'hot' : 'cold';
+}
+
+const UNESCAPED: Record<number, string> = { 34: '"', 92: '\\', 47: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t' };
+
+/**
+ * The string a JSON string's content buf[from, to) stands for, for content readJsonlLine accepted (valid, no
+ * `\u` escape, check not `unsure`): what JSON.parse would return, without decoding and parsing the whole line.
+ */
+export function decodeJsonText(buf: Buffer, from: number, to: number): string {
+  const content = buf.subarray(from, to);
+  let bs = content.indexOf(92);
+  if (bs < 0) return content.toString('utf8');
+  let out = '';
+  let p = 0;
+  while (bs >= 0) {
+    out += content.toString('utf8', p, bs) + UNESCAPED[content[bs + 1]!]!;
+    p = bs + 2;
+    bs = content.indexOf(92, p);
+  }
+  return out + content.toString('utf8', p);
 }

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { parseReportStore } from '../activities/report-location';
 import { parsePayloadKeys } from '../security/codec';
+import { ConfigError } from './errors';
+
+export { ConfigError };
 
 const duration = z
   .string()
@@ -158,16 +161,6 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
-  constructor(
-    readonly problems: string[],
-    /** Where the values were looked for, e.g. which local run was found. */
-    readonly note?: string,
-  ) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}${note ? `\n${note}` : ''}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Validates the environment; throws a ConfigError listing every problem. Never echoes secret values. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -292,7 +292,8 @@ class Scanner {
    */
   private scanPairs(): void {
     const text = this.text;
-    const re = new RegExp(PAIRS.source, 'g');
+    const re = PAIRS; // shared like CANDIDATE (compiling it per call cost more than the scan of a short text)
+    re.lastIndex = 0;
     this.htmlCursor = 0;
     this.nextLt = -1;
     let m: RegExpExecArray | null;

@@ -1,5 +1,5 @@
 /** The CLI's byte pre-filter may over-select lines, never miss one the detector would report. */
-import { candidateLines, readJsonlLine } from '../../../cli/prefilter';
+import { candidateLines, decodeJsonText, readJsonlLine } from '../../../cli/prefilter';
 import { findCardNumbers } from '../../../detection';
 import { AMEX, MASTERCARD, spaced, VISA } from '../../helpers/cards';
 
@@ -86,5 +86,30 @@ describe('readJsonlLine', () => {
     ]) {
       expect(check(line)).toBeUndefined();
     }
+  });
+});
+
+describe('decodeJsonText', () => {
+  it('gives what JSON.parse gives for every text readJsonlLine accepts', () => {
+    const texts = [
+      'plain ascii',
+      `two\nlines ${VISA.slice(0, 8)}\r\n${VISA.slice(8)}\tend`,
+      'quote " backslash \\ slash / bell-ish \b \f',
+      `café ${fullwidth(VISA)} 🙂 done`,
+      '\\n is not a line break here',
+      '',
+    ];
+    for (const text of texts) {
+      const line = bytes(JSON.stringify({ id: 3, text }));
+      const r = readJsonlLine(line, 0, line.length);
+      expect(r).toBeDefined();
+      expect(decodeJsonText(line, r!.text[0], r!.text[1])).toBe(text);
+    }
+  });
+
+  it('decodes broken UTF-8 the way decoding the whole line does', () => {
+    const line = Buffer.concat([bytes('{"id":1,"text":"a'), Buffer.from([0xe2, 0x82]), bytes('\\nb'), Buffer.from([0xff]), bytes('"}')]);
+    const r = readJsonlLine(line, 0, line.length);
+    expect(decodeJsonText(line, r!.text[0], r!.text[1])).toBe((JSON.parse(line.toString('utf8')) as { text: string }).text);
   });
 });
