@@ -72,6 +72,7 @@ export function scanTicket(
   const attachments: AttachmentRef[] = [];
   const wanted = new Set(options.attachmentNames.map(normaliseName));
   const matchedNames = new Set<string>();
+  const fileIds: number[] = [];
   let last4Only = false;
 
   if (ticket.subject) {
@@ -83,6 +84,7 @@ export function scanTicket(
     if (!last4Only && mentionsLast4Only(comment.plain_body ?? comment.body ?? '')) last4Only = true;
     for (const a of comment.attachments ?? []) {
       if (!isLiveAttachment(a)) continue;
+      fileIds.push(a.id);
       const name = normaliseName(a.file_name);
       const cardInName = findCardNumbers(a.file_name).length > 0;
       if (cardInName || wanted.has(name)) {
@@ -109,5 +111,6 @@ export function scanTicket(
           ? { kind: 'unclear', reason: merge.reason, candidates: merge.candidates, commentId: merge.commentId! }
           : undefined,
     ticketStatus: ticket.status,
+    fileIds,
   };
 }

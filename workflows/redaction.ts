@@ -307,6 +307,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   /** Reads the files not read yet; a file with a card joins the request whole, a file not read is listed. */
   async function readFiles(): Promise<void> {
     const known = [...filesRead, ...detection!.attachments.map((a) => a.attachmentId)];
+    // No file left to read (most tickets have none): no Zendesk read, no activity.
+    if (detection!.fileIds && detection!.fileIds.every((id) => known.includes(id))) return;
     const scan: FileScan = await fileReads.scanAttachmentContents({ ticketId, known });
     filesRead = unique([...filesRead, ...scan.scannedIds]);
     const listed = new Set(detection!.attachments.map((a) => a.attachmentId));

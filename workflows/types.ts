@@ -85,6 +85,8 @@ export interface Detection {
   ticketStatus: string;
   /** Files that could not be read (set by the workflow from the file scan). */
   notScanned?: NotScannedRef[];
+  /** Ids of the ticket's live attachments: the file scan runs only when one has not been read. */
+  fileIds?: number[];
 }
 
 /**
