@@ -138,8 +138,8 @@ test('a new card number arriving while waiting for the claim joins the same requ
   const joined = await h.request(ticketId, { deliveryId: 'delivery-2', commentId: added.comment.id });
   expect(joined.signaledRunId).toBe(handle.signaledRunId);
   await eventually(async () => (await handle.query(statusQuery)).last4.length === 2, 30_000, 'second card to join');
-  const thread = await h.slack.control.message(CHANNEL, ts);
-  expect(thread.replies.some((r) => r.text.includes('joined'))).toBe(true);
+  // The status shows the join first; the thread reply follows as its own step.
+  await eventually(async () => (await h.slack.control.message(CHANNEL, ts)).replies.some((r) => r.text.includes('joined')), 30_000, 'the join reply');
   await claim(handle);
   const result = await handle.result();
   expect(result.last4.sort()).toEqual(['1111', '4242']);
