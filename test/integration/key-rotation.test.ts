@@ -46,6 +46,14 @@ async function historyPayloads(workflowId: string): Promise<Array<{ eventId: num
   for (const event of history.events ?? []) {
     const eventId = Number(event.eventId);
     const eventType = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType);
+    // A patch marker (workflows/redaction.ts `patched()`) is written by the SDK's core, not through the codec:
+    // its one payload is the patch id, a constant of our code. Checked to be only that, then left out.
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_patch') {
+      const details = Object.values(marker.details ?? {}).flatMap((p) => p.payloads ?? []);
+      for (const p of details) expect(JSON.parse(Buffer.from(p.data!).toString('utf8'))).toEqual({ id: expect.stringMatching(/^read-file-contents(-on-join)?$/), deprecated: false });
+      continue;
+    }
     const walk = (node: unknown, underSearchAttributes: boolean): void => {
       if (Array.isArray(node)) return node.forEach((n) => walk(n, underSearchAttributes));
       if (!node || typeof node !== 'object' || node instanceof Uint8Array) return;
