@@ -11,22 +11,17 @@
 // with every payload decrypted through the codec (an encrypted payload hides text from a raw scan). A
 // last test plants leaks and shows the same scanner catches them.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Client, type WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { createSlackClient } from '../../activities/slack-api';
-import { buildServer, type RedactionHttpServer } from '../../service/server';
+import { type RedactionHttpServer } from '../../service/server';
 import { findCardNumbers } from '../../detection';
-import { createLogger } from '../../security/logger';
-import { installRuntime } from '../../workers/main';
-import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
 import { spaced } from '../helpers/cards';
-import { CHANNEL, eventually, LEAD, startHarness, workflowBundle, type Harness } from '../helpers/harness';
-import { captureStream, describeFindings, flatten, LeakCollector, scanForLeaks, type LeakSource } from '../helpers/leak-scan';
+import { CHANNEL, eventually, LEAD, type Harness } from '../helpers/harness';
+import { describeFindings, flatten, LeakCollector, scanForLeaks, type LeakSource } from '../helpers/leak-scan';
+import { startLoggedStack, type LoggedStack } from '../helpers/logged-stack';
 import { collectPayloads } from '../helpers/history-json';
 import { postZendeskWebhook } from './fixtures/http-helpers';
 
@@ -79,14 +74,13 @@ function luhn(pan: string): boolean {
   return sum % 10 === 0;
 }
 
-const serviceLog = captureStream();
-const workerLog = captureStream();
-const runtimeLog = captureStream();
+let stack: LoggedStack;
+let serviceLog: LoggedStack['logs']['service'];
+let workerLog: LoggedStack['logs']['worker'];
+let runtimeLog: LoggedStack['logs']['runtime'];
 const httpResponses: Array<{ what: string; status: number; headers: unknown; body: string }> = [];
 
 let h: Harness;
-let worker: Worker;
-let workerRun: Promise<void>;
 let app: RedactionHttpServer;
 let url: string;
 let ticketId: number;
@@ -192,39 +186,15 @@ async function gather(workflowIds: string[]): Promise<LeakCollector> {
 
 beforeAll(async () => {
   // SDK and core logs go through the masking logger, as in workers/main.ts; must precede any connection.
-  installRuntime(createLogger({ name: 'temporal', level: 'trace', destination: runtimeLog }));
-  h = await startHarness({ worker: false });
-  // Workflow ids are per ticket and all files share one namespace: move to a random ticket-id range.
-  await h.zendesk.control.seedTickets(100_000 + Math.floor(Math.random() * 100_000), { cardRate: 0, commentsPerTicket: 1 });
-
-  const workerLogger = createLogger({ name: 'worker', level: 'trace', destination: workerLog });
-  worker = await createRedactionWorker({
-    connection: h.nativeConnection,
-    taskQueue: h.taskQueue,
-    zendesk: h.zendeskApi,
-    slack: createSlackClient({ apiUrl: h.config.SLACK_API_URL, botToken: h.config.SLACK_BOT_TOKEN, timeoutMs: h.config.SLACK_TIMEOUT_MS, log: (level, text) => workerLogger[level](text) }),
-    dataConverter: h.dataConverter,
-    workflowBundle: await workflowBundle(),
-    shutdownGraceTime: '5 seconds',
-    settings: activitySettings(h.config),
+  stack = await startLoggedStack(async (harness) => {
+    // Workflow ids are per ticket and all files share one namespace: move to a random ticket-id range.
+    await harness.zendesk.control.seedTickets(100_000 + Math.floor(Math.random() * 100_000), { cardRate: 0, commentsPerTicket: 1 });
   });
-  workerRun = worker.run();
-
-  const serviceLogger = createLogger({ name: 'service', level: 'trace', destination: serviceLog });
-  const slack = createSlackClient({ apiUrl: h.config.SLACK_API_URL, botToken: h.config.SLACK_BOT_TOKEN, timeoutMs: h.config.SLACK_TIMEOUT_MS, log: (level, text) => serviceLogger[level](text) });
-  app = buildServer({ config: h.config, temporal: h.client, slack, logger: serviceLogger, codec: h.codec });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  ({ h, app, url } = stack);
+  ({ service: serviceLog, worker: workerLog, runtime: runtimeLog } = stack.logs);
 });
 
-afterAll(async () => {
-  await app?.close();
-  if (worker) {
-    worker.shutdown();
-    await workerRun;
-  }
-  await h?.close();
-});
+afterAll(async () => stack?.close());
 
 test('canaries are distinct, Luhn-valid test numbers the detector finds in their location', () => {
   expect(new Set(PANS).size).toBe(PANS.length);

@@ -1,69 +1,34 @@
 // Cards inside attachments, end to end: the emulator's trigger delivers the documented body over HTTP, the real
 // worker downloads the file through content_url's redirect, reads it (OCR or PDF text), redacts the whole file and
 // verifies that Zendesk replaced it. Nothing read from a file reaches Temporal, Slack, a child ticket or a log.
-import type { AddressInfo } from 'node:net';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
-import { createSlackClient } from '../../activities/slack-api';
 import { COMMENT_TRIGGER_TEMPLATE, deliverWebhook, renderTriggerBody } from '../../sandbox/zendesk/trigger';
-import { createLogger } from '../../security/logger';
-import { buildServer, type RedactionHttpServer } from '../../service/server';
-import { installRuntime } from '../../workers/main';
-import { activitySettings, createRedactionWorker } from '../../workers/worker';
 import { redactionWorkflowId } from '../../workflows/ids';
 import { statusQuery } from '../../workflows/messages';
 import type { redactionWorkflow } from '../../workflows/redaction';
 import { chatScreenshot, encryptedPdf, longPdf } from '../corpus/attachments';
 import { MASTERCARD, spaced, VISA, VISA_2 } from '../helpers/cards';
-import { CHANNEL, eventually, LEAD, startHarness, workflowBundle, type Harness } from '../helpers/harness';
-import { captureStream, describeFindings, LeakCollector } from '../helpers/leak-scan';
+import { CHANNEL, eventually, LEAD, type Harness } from '../helpers/harness';
+import { describeFindings, LeakCollector } from '../helpers/leak-scan';
+import { startLoggedStack, type LoggedStack } from '../helpers/logged-stack';
 
 jest.setTimeout(240_000);
 
 /** Words only the photo shows: if any of them appears outside Zendesk, text read from a file leaked. */
 const PHOTO_WORDS = 'Quokka Zephyr Marmalade';
 
-const serviceLog = captureStream();
-const workerLog = captureStream();
-const runtimeLog = captureStream();
+let stack: LoggedStack;
 let h: Harness;
-let worker: Worker;
-let workerRun: Promise<void>;
-let app: RedactionHttpServer;
 let url: string;
 const workflowIds: string[] = [];
 const firstTickets: number[] = [];
 
 beforeAll(async () => {
-  installRuntime(createLogger({ name: 'temporal', level: 'trace', destination: runtimeLog }));
-  h = await startHarness({ worker: false });
-  const workerLogger = createLogger({ name: 'worker', level: 'trace', destination: workerLog });
-  worker = await createRedactionWorker({
-    connection: h.nativeConnection,
-    taskQueue: h.taskQueue,
-    zendesk: h.zendeskApi,
-    slack: createSlackClient({ apiUrl: h.config.SLACK_API_URL, botToken: h.config.SLACK_BOT_TOKEN, timeoutMs: h.config.SLACK_TIMEOUT_MS, log: (level, text) => workerLogger[level](text) }),
-    dataConverter: h.dataConverter,
-    workflowBundle: await workflowBundle(),
-    shutdownGraceTime: '5 seconds',
-    settings: activitySettings(h.config),
-  });
-  workerRun = worker.run();
-  const serviceLogger = createLogger({ name: 'service', level: 'trace', destination: serviceLog });
-  app = buildServer({ config: h.config, temporal: h.client, slack: h.slackClient, logger: serviceLogger, codec: h.codec });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  stack = await startLoggedStack();
+  ({ h, url } = stack);
 });
-
-afterAll(async () => {
-  await app?.close();
-  if (worker) {
-    worker.shutdown();
-    await workerRun;
-  }
-  await h?.close();
-});
+afterAll(async () => stack?.close());
 
 /** Every payload in a history, decrypted with the codec: what the workflow and its activities carried. */
 async function decodedPayloads(history: unknown): Promise<string> {
@@ -208,9 +173,9 @@ test('canary: no card number and no word read from a file appears in any history
     c.add(`history ${id} (payloads decoded)`, await decodedPayloads(history));
     c.add(`describe ${id}`, await h.connection.workflowService.describeWorkflowExecution({ namespace: h.config.TEMPORAL_NAMESPACE, execution: { workflowId: id } }));
   }
-  c.add('service log', serviceLog.lines.join(''));
-  c.add('worker log', workerLog.lines.join(''));
-  c.add('sdk runtime log', runtimeLog.lines.join(''));
+  c.add('service log', stack.logs.service.lines.join(''));
+  c.add('worker log', stack.logs.worker.lines.join(''));
+  c.add('sdk runtime log', stack.logs.runtime.lines.join(''));
   for (const r of await h.slack.control.requests()) c.add(`slack request #${r.seq} ${r.method}`, r.rawBodyDecoded);
   c.add('slack state', await h.slack.control.snapshot());
   // Child tickets and their notes: every ticket created after the first parent, parents excluded.
