@@ -1,10 +1,10 @@
 // Detect, for files: read what each attachment of the ticket shows (text layer or OCR) and return references only.
 // The whole file is the unit of redaction (the API cannot redact part of an image), so a file with a card
 // becomes an attachment of the request; verification then checks that Zendesk replaced it.
-import { heartbeat } from '@temporalio/activity';
 import type { AttachmentRef, FileScan, NotScannedRef } from '../workflows/types';
-import type { AttachmentScanner, FileFindingRef } from './attachment-scan';
+import { unreadIds, type AttachmentScanner, type FileFindingRef } from './attachment-scan';
 import { readTicket } from './detect';
+import { whileHeartbeating } from './heartbeat';
 
 export interface AttachmentContentDeps {
   zendesk: Parameters<typeof readTicket>[0];
@@ -22,17 +22,11 @@ export function createAttachmentContentActivities({ zendesk, files }: Attachment
       const known = new Set(input.known);
       const unread = comments.map((c) => ({ id: c.id, attachments: (c.attachments ?? []).filter((a) => !known.has(a.id)) })).filter((c) => c.attachments.length > 0);
       if (unread.length === 0) return { attachments: [], notScanned: [], scannedIds: [] };
-      heartbeat();
-      const beat = setInterval(() => heartbeat(), HEARTBEAT_MS);
-      try {
-        const scan = await files.scanAttachments(unread);
-        const notScanned: NotScannedRef[] = scan.notScanned.map((n) => ({ commentId: n.commentId, attachmentId: n.attachmentId, fileName: n.fileName, reason: n.reason, detail: n.detail }));
-        const unreadable = new Set(notScanned.filter((n) => n.reason !== 'too_many_pages').map((n) => n.attachmentId));
-        const scannedIds = unread.flatMap((c) => c.attachments.map((a) => a.id)).filter((id) => !unreadable.has(id));
-        return { attachments: asAttachments(scan.findings), notScanned, scannedIds };
-      } finally {
-        clearInterval(beat);
-      }
+      const scan = await whileHeartbeating(HEARTBEAT_MS, () => files.scanAttachments(unread));
+      const notScanned: NotScannedRef[] = scan.notScanned.map((n) => ({ commentId: n.commentId, attachmentId: n.attachmentId, fileName: n.fileName, reason: n.reason, detail: n.detail }));
+      const unreadable = unreadIds(scan.notScanned);
+      const scannedIds = unread.flatMap((c) => c.attachments.map((a) => a.id)).filter((id) => !unreadable.has(id));
+      return { attachments: asAttachments(scan.findings), notScanned, scannedIds };
     },
   };
 }

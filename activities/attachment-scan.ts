@@ -45,6 +45,11 @@ export const attachmentScanSchema = z.object({
 });
 export type AttachmentScan = z.infer<typeof attachmentScanSchema>;
 
+/** Files that were not read at all; one cut at the page bound was read (its first pages) and is not among them. */
+export function unreadIds(notScanned: readonly NotScannedFile[]): Set<number> {
+  return new Set(notScanned.filter((n) => n.reason !== 'too_many_pages').map((n) => n.attachmentId));
+}
+
 export interface AttachmentCommentLike {
   id: number;
   attachments?: (AttachmentLike & { size?: number | null })[] | null;
@@ -127,7 +132,7 @@ export function createAttachmentScanner(deps: AttachmentScannerDeps): Attachment
       const results = await Promise.all(jobs.map((j) => reader.withSlot(() => scanOne(j.commentId, j.a))));
       const findings = results.flatMap((r) => r.findings);
       const notScanned = results.flatMap((r) => r.notScanned);
-      const scanned = results.filter((r) => !r.notScanned.some((n) => n.reason !== 'too_many_pages')).length;
+      const scanned = results.filter((r) => unreadIds(r.notScanned).size === 0).length;
       return attachmentScanSchema.parse({ findings, notScanned, scanned });
     },
     close: () => reader.close(),

@@ -9,7 +9,8 @@ import type { BackfillCursor, ReportFormat } from '../workflows/backfill-types';
 import { redactionWorkflowId } from '../workflows/ids';
 import { fetchTicketEvents, type ExportAuth, type TicketEventAttachments } from './backfill-export';
 import { slackCall, zendeskCall } from './failures';
-import type { AttachmentScanner } from './attachment-scan';
+import { unreadIds, type AttachmentScanner } from './attachment-scan';
+import { whileHeartbeating } from './heartbeat';
 import { commentText, findingsIn, isLiveAttachment } from './scan';
 import type { ReportStore } from './report-store';
 import type { ZendeskApi } from './zendesk-api';
@@ -50,6 +51,12 @@ export interface ScanPageResult {
   reportPage?: string;
   /** --attachments: files read, not read, showing a card; and the bytes read (for the budget). */
   files?: { scanned: number; skipped: number; found: number; bytes: number };
+}
+
+/** --attachments: a comment's live files, as the export lists them. */
+interface CommentFiles {
+  ticketId: number;
+  comment: { id: number; attachments: NonNullable<TicketEventAttachments> };
 }
 
 /** One report row: references only. `at` (offset, or minus the attachment id) keeps two cards in one comment apart when merging. */
@@ -111,16 +118,16 @@ export function createBackfillActivities(deps: BackfillDeps) {
   const { zendesk, slack, zendeskUrl, slackChannelId, reportStore } = deps;
 
   /** --attachments: the page's files, read with the worker's bounded reader; rows and counts, never text. */
-  async function readFiles(withFiles: { ticketId: number; comment: { id: number; attachments: NonNullable<TicketEventAttachments> } }[], rows: ReportRow[], withFindings: Set<number>) {
+  async function readFiles(withFiles: CommentFiles[], rows: ReportRow[], withFindings: Set<number>) {
     const counts = { scanned: 0, skipped: 0, found: 0, bytes: 0 };
     if (withFiles.length === 0) return counts;
     if (!deps.files) throw ApplicationFailure.create({ type: 'AttachmentsUnavailable', message: 'this worker cannot read attachments', nonRetryable: true });
-    const beat = setInterval(() => heartbeat(), 2_000);
-    try {
+    const files = deps.files;
+    await whileHeartbeating(2_000, async () => {
       for (const { ticketId, comment } of withFiles) {
-        const scan = await deps.files.scanAttachments([{ id: comment.id, attachments: comment.attachments.map((a) => ({ id: a.id, file_name: a.file_name ?? '', content_url: a.content_url, size: a.size })) }]);
-        const unread = new Set(scan.notScanned.filter((n) => n.reason !== 'too_many_pages').map((n) => n.attachmentId));
-        for (const n of scan.notScanned) if (n.reason !== 'too_many_pages') log.info('backfill: file not scanned', { ticketId, commentId: comment.id, attachmentId: n.attachmentId, reason: n.reason });
+        const scan = await files.scanAttachments([{ id: comment.id, attachments: comment.attachments.map((a) => ({ id: a.id, file_name: a.file_name ?? '', content_url: a.content_url, size: a.size })) }]);
+        const unread = unreadIds(scan.notScanned);
+        for (const n of scan.notScanned) if (unread.has(n.attachmentId)) log.info('backfill: file not scanned', { ticketId, commentId: comment.id, attachmentId: n.attachmentId, reason: n.reason });
         counts.skipped += unread.size;
         counts.scanned += comment.attachments.length - unread.size;
         counts.bytes += comment.attachments.filter((a) => !unread.has(a.id)).reduce((sum, a) => sum + (a.size ?? 0), 0);
@@ -131,9 +138,7 @@ export function createBackfillActivities(deps: BackfillDeps) {
         }
         heartbeat();
       }
-    } finally {
-      clearInterval(beat);
-    }
+    });
     return counts;
   }
 
@@ -146,21 +151,14 @@ export function createBackfillActivities(deps: BackfillDeps) {
     async backfillScanPage(input: ScanPageInput): Promise<ScanPageResult> {
       const { cursor } = input;
       // Heartbeats keep a slow page alive and let a page lost with its worker be retried within seconds.
-      heartbeat();
-      const beat = setInterval(() => heartbeat(), 2_000);
-      let page;
-      try {
-        page = await zendeskCall('export ticket events', () => fetchTicketEvents(deps.exportAuth, cursor.startTime, input.pageSize));
-      } finally {
-        clearInterval(beat);
-      }
+      const page = await whileHeartbeating(2_000, () => zendeskCall('export ticket events', () => fetchTicketEvents(deps.exportAuth, cursor.startTime, input.pageSize)));
       heartbeat();
       const seen = new Set(cursor.seenEventIds);
       const previous = decodeIds(cursor.previousTickets);
       const tickets = new Set<number>();
       const withFindings = new Set<number>();
       const rows: ReportRow[] = [];
-      const withFiles: { ticketId: number; comment: { id: number; attachments: NonNullable<TicketEventAttachments> } }[] = [];
+      const withFiles: CommentFiles[] = [];
       let events = 0;
       let comments = 0;
       let firstEventId: number | undefined;
