@@ -178,8 +178,9 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   let post: SlackPost | undefined;
   /** Attachment ids already read (card or not): a join reads only new files. */
   let filesRead: number[] = [];
-  /** Where the place scan found cards (chats, fields…), kept apart so a new detection does not drop them. */
+  /** What the place scan found (chats, fields…, and the last 4 of its residuals), kept so each new detection keeps it. */
   let otherPlaces: PlaceRef[] = [];
+  let residualLast4: string[] = [];
   let result: RedactionStatus;
   try {
     result = await handleRequest();
@@ -535,8 +536,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
   }
 
   function record(d: Detection): void {
-    const placeFound = otherPlaces;
-    status.last4 = unique([...d.findings.map((f) => f.last4), ...d.attachments.flatMap((a) => (a.cards ?? []).map((c) => c.last4)), ...placeFound.map((p) => p.last4)]);
+    status.last4 = unique([...d.findings.map((f) => f.last4), ...d.attachments.flatMap((a) => (a.cards ?? []).map((c) => c.last4)), ...otherPlaces.map((p) => p.last4), ...residualLast4]);
     status.attachments = unique(d.attachments.map((a) => a.fileName));
     status.places = [
       ...d.findings.map((f): PlaceRef => (f.commentId === null ? { kind: 'subject', ref: 'subject', last4: f.last4, brand: f.brand } : { kind: 'comment', ref: `comment ${f.commentId}`, commentId: f.commentId, last4: f.last4, brand: f.brand })),
@@ -545,7 +545,7 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
           ? a.cards.map((c) => ({ kind: 'file', ref: `file ${a.fileName} (page ${c.page}) in comment ${a.commentId}`, commentId: a.commentId, fileName: a.fileName, page: c.page, last4: c.last4, brand: c.brand }))
           : [{ kind: 'file', ref: `file ${a.fileName} in comment ${a.commentId}`, commentId: a.commentId, fileName: a.fileName, last4: '', brand: '' }],
       ),
-      ...placeFound,
+      ...otherPlaces,
     ];
     status.notScanned = d.notScanned?.length ? d.notScanned.map(describeNotScanned) : undefined;
   }
@@ -573,8 +573,8 @@ export async function redactionWorkflow(input: RedactionWorkflowInput): Promise<
       }
     };
     otherPlaces = findings.map((f): PlaceRef => ({ kind: kind(f.place), ref: f.place, ...ids(f), last4: f.last4, brand: f.brand }));
-    status.places = [...(status.places ?? []), ...otherPlaces];
-    status.last4 = unique([...status.last4, ...findings.map((f) => f.last4), ...residuals.map((r) => r.last4)]);
+    residualLast4 = residuals.map((r) => r.last4);
+    record(detection!);
   }
 
   function claimedByLabel(): string {
